@@ -1,0 +1,10 @@
+from django.contrib import admin
+
+from analytics.models import DepartmentDayStats
+
+
+@admin.register(DepartmentDayStats)
+class DepartmentDayStatsAdmin(admin.ModelAdmin):
+    list_display = ("day", "department", "created", "categorized", "routed", "rerouted", "resolved", "reopened")
+    list_filter = ("department",)
+    date_hierarchy = "day"

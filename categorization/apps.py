@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CategorizationConfig(AppConfig):
+    name = "categorization"
+    verbose_name = "Categorization"
