@@ -15,9 +15,9 @@ def database_check() -> str | None:
     return None
 
 
-def broker_check(*, timeout: float = 2.0) -> str | None:
+def broker_check(*, timeout: float = 2.0, url: str | None = None) -> str | None:
     try:
-        with celery_app.connection_for_write() as conn:
+        with celery_app.connection_for_write(url) as conn:
             conn.ensure_connection(max_retries=1, timeout=timeout)
     except Exception as error:
         return f"{type(error).__name__}: {error}"
