@@ -5,6 +5,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from gateway.errors import Conflict
 from tickets.filters import TicketFilter
 from tickets.models import Department
 from tickets.selectors import department_list_with_open_counts, ticket_get_visible, ticket_list_visible
@@ -64,10 +65,11 @@ class TicketStatusApi(APIView):
         try:
             ticket_status_update(ticket_id=ticket.pk, status=serializer.validated_data["status"], actor=request.user)
         except TicketTransitionError as error:
-            return Response(
-                {"detail": str(error), "current": error.current, "allowed": error.allowed},
-                status=status.HTTP_409_CONFLICT,
-            )
+            raise Conflict(
+                str(error),
+                code="invalid_transition",
+                details={"current": error.current, "allowed": error.allowed},
+            ) from error
         ticket = ticket_get_visible(user=request.user, ticket_id=ticket.pk)
         return Response(TicketDetailSerializer(ticket).data)
 

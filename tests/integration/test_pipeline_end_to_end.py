@@ -71,11 +71,11 @@ def run_scenario(stack: Stack) -> dict[int, tuple[str, float]]:
     assert_processed_once(tickets, created)
     # Bad input through the real server: a 400 per field, and a 409 for a disallowed move.
     status, body = stack.api.request("POST", "/api/tickets", {"title": "", "requester_email": "nope"})
-    assert status == 400 and {"title", "requester_email"} <= set(body)
+    assert status == 400 and {"title", "requester_email"} <= set(body["error"]["fields"])
     first = next(iter(created))
     assert stack.api.request("PUT", f"/api/tickets/{first}/status", {"status": "resolved"})[0] == 200
     status, body = stack.api.request("PUT", f"/api/tickets/{first}/status", {"status": "pending"})
-    assert status == 409 and "in_progress" in body["detail"]
+    assert status == 409 and "in_progress" in body["error"]["message"]
     return created
 
 

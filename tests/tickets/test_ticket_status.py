@@ -37,9 +37,11 @@ def test_disallowed_moves_are_409_naming_the_allowed_ones(staff_client, start, t
     ticket = TicketFactory(status=start)
     response = staff_client.put(f"/api/tickets/{ticket.pk}/status", {"status": target}, format="json")
     assert response.status_code == 409
-    assert response.data["allowed"]
-    for allowed in response.data["allowed"]:
-        assert allowed in response.data["detail"]
+    error = response.json()["error"]
+    assert error["code"] == "invalid_transition"
+    assert error["details"]["allowed"]
+    for allowed in error["details"]["allowed"]:
+        assert allowed in error["message"]
     ticket.refresh_from_db()
     assert ticket.status == start
     assert not ticket.events.filter(kind=EventKind.STATUS_UPDATED).exists()
@@ -49,7 +51,7 @@ def test_unknown_status_is_a_400(staff_client):
     ticket = TicketFactory()
     response = staff_client.put(f"/api/tickets/{ticket.pk}/status", {"status": "done"}, format="json")
     assert response.status_code == 400
-    assert "status" in response.data
+    assert "status" in response.json()["error"]["fields"]
 
 
 def test_resolving_sets_resolved_at(staff_client):
