@@ -25,15 +25,24 @@ admin: migrate
 
 setup: admin
 
+# Flower always asks for a password: FLOWER_BASIC_AUTH (user:password), or one generated
+# once into $$VAR_DIR/flower_basic_auth and printed. Flower reads FLOWER_BASIC_AUTH itself.
 run: setup
+	@auth_file="$${VAR_DIR:-var}/flower_basic_auth"; \
+	if [ -z "$$FLOWER_BASIC_AUTH" ] && [ ! -s "$$auth_file" ]; then \
+	  mkdir -p "$$(dirname "$$auth_file")"; umask 077; \
+	  echo "admin:$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(12))')" > "$$auth_file"; \
+	  echo "Generated Flower login (kept in $$auth_file): $$(cat "$$auth_file")"; \
+	fi
 	@echo ""
 	@echo "  API:     http://127.0.0.1:$(PORT)/api/"
 	@echo "  Admin:   http://127.0.0.1:$(PORT)/admin/"
 	@echo "  Health:  http://127.0.0.1:$(PORT)/api/health"
-	@echo "  Flower:  http://127.0.0.1:$(FLOWER_PORT)/"
+	@echo "  Flower:  http://127.0.0.1:$(FLOWER_PORT)/  (login: FLOWER_BASIC_AUTH or $${VAR_DIR:-var}/flower_basic_auth)"
 	@echo "  Ctrl-C stops everything."
 	@echo ""
-	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start -f Procfile -p $(PORT)
+	@FLOWER_BASIC_AUTH="$${FLOWER_BASIC_AUTH:-$$(cat "$${VAR_DIR:-var}/flower_basic_auth")}" \
+	  PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start -f Procfile -p $(PORT)
 
 test: venv
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

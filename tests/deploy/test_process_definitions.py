@@ -70,5 +70,13 @@ def test_compose_file_validates_when_a_compose_client_is_installed():
     client = shutil.which("docker-compose")
     if client is None:
         pytest.skip("no docker-compose client on this machine")
-    result = subprocess.run([client, "-f", str(REPO / "docker-compose.yml"), "config", "-q"], capture_output=True)
+    import os
+
+    compose_file = str(REPO / "docker-compose.yml")
+    env = {**os.environ, "FLOWER_BASIC_AUTH": "ops:secret"}
+    result = subprocess.run([client, "-f", compose_file, "config", "-q"], capture_output=True, env=env)
     assert result.returncode == 0, result.stderr.decode()
+    # Without a Flower login the stack refuses to start.
+    env.pop("FLOWER_BASIC_AUTH")
+    result = subprocess.run([client, "-f", compose_file, "config", "-q"], capture_output=True, env=env)
+    assert result.returncode != 0 and b"FLOWER_BASIC_AUTH" in result.stderr

@@ -117,6 +117,7 @@ def base_env(var_dir: Path) -> dict[str, str]:
         }
     )
     env.pop("CELERY_TASK_ALWAYS_EAGER", None)
+    env.pop("FLOWER_BASIC_AUTH", None)
     return env
 
 

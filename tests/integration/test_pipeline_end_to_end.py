@@ -79,22 +79,28 @@ def run_scenario(stack: Stack) -> dict[int, tuple[str, float]]:
     return created
 
 
-def assert_flower_answers(stack: Stack) -> None:
+def assert_flower_asks_for_a_password(stack: Stack, credentials: str) -> None:
+    import base64
     import urllib.error
     import urllib.request
 
+    url = f"http://127.0.0.1:{stack.flower_port}/"
     deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
+    while True:
         try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{stack.flower_port}/", timeout=5) as response:
-                assert response.status == 200
-                return
+            urllib.request.urlopen(url, timeout=5)
+            raise AssertionError("Flower answered without a password")
         except urllib.error.HTTPError as error:
-            assert error.code == 401  # behind basic auth when FLOWER_BASIC_AUTH is set
-            return
+            assert error.code == 401
+            break
         except OSError:
+            if time.monotonic() > deadline:
+                raise AssertionError(f"Flower did not answer on {stack.flower_port}\n{stack.log()}") from None
             time.sleep(0.5)
-    raise AssertionError(f"Flower did not answer on {stack.flower_port}\n{stack.log()}")
+    request = urllib.request.Request(url)
+    request.add_header("Authorization", "Basic " + base64.b64encode(credentials.encode()).decode())
+    with urllib.request.urlopen(request, timeout=5) as response:
+        assert response.status == 200
 
 
 def test_make_run_on_embedded_defaults(tmp_path):
@@ -105,7 +111,10 @@ def test_make_run_on_embedded_defaults(tmp_path):
     try:
         stack.start()
         run_scenario(stack)
-        assert_flower_answers(stack)
+        # No FLOWER_BASIC_AUTH given: make run generated a login and kept it under VAR_DIR.
+        credentials = (tmp_path / "var" / "flower_basic_auth").read_text().strip()
+        assert credentials.startswith("admin:")
+        assert_flower_asks_for_a_password(stack, credentials)
         assert (tmp_path / "var" / "db.sqlite3").exists()
         assert (tmp_path / "var" / "broker").is_dir()
     finally:
