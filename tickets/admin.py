@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from tickets.models import Department, Ticket, TicketEvent
+from tickets.models import Department, TaskDelivery, Ticket, TicketEvent
 
 
 @admin.register(Department)
@@ -51,3 +51,14 @@ class TicketAdmin(admin.ModelAdmin):
         )
         obj.pk = created.pk
         obj._state.adding = False
+
+
+@admin.register(TaskDelivery)
+class TaskDeliveryAdmin(admin.ModelAdmin):
+    """Parked messages (delivered too often: they kept killing their worker) show here."""
+
+    list_display = ("task_name", "task_id", "retries", "ticket", "deliveries", "last_delivered_at", "parked_at")
+    list_filter = (("parked_at", admin.EmptyFieldListFilter), "task_name")
+    search_fields = ("task_id", "ticket__id")
+    list_select_related = ("ticket",)
+    readonly_fields = list_display + ("first_delivered_at",)

@@ -1,7 +1,7 @@
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from rest_framework import generics, status
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -16,7 +16,7 @@ from tickets.serializers import (
     TicketSerializer,
     TicketStatusSerializer,
 )
-from tickets.services import TicketTransitionError, ticket_create, ticket_status_update
+from tickets.services import IdempotencyKeyReused, TicketTransitionError, ticket_create, ticket_status_update
 
 
 class TicketListCreateApi(generics.ListAPIView):
@@ -34,9 +34,18 @@ class TicketListCreateApi(generics.ListAPIView):
     def post(self, request):
         serializer = TicketCreateSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
-        ticket = ticket_create(created_by=request.user, **serializer.validated_data)
-        ticket = ticket_get_visible(user=request.user, ticket_id=ticket.pk)
-        return Response(TicketDetailSerializer(ticket).data, status=status.HTTP_201_CREATED)
+        idempotency_key = request.headers.get("Idempotency-Key", "").strip() or None
+        if idempotency_key and len(idempotency_key) > 128:
+            raise ValidationError({"Idempotency-Key": ["At most 128 characters."]})
+        try:
+            created = ticket_create(
+                created_by=request.user, idempotency_key=idempotency_key, **serializer.validated_data
+            )
+        except IdempotencyKeyReused as error:
+            raise Conflict(str(error), code="idempotency_key_reused") from error
+        ticket = ticket_get_visible(user=request.user, ticket_id=created.pk)
+        headers = {"Idempotent-Replayed": "true"} if created.replayed else {}
+        return Response(TicketDetailSerializer(ticket).data, status=status.HTTP_201_CREATED, headers=headers)
 
 
 class TicketDetailApi(APIView):

@@ -74,6 +74,11 @@ class Ticket(models.Model):
     categorized_at = models.DateTimeField(null=True, blank=True)
     routed_at = models.DateTimeField(null=True, blank=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
+    # When the pipeline was last published to the broker (with publisher confirms). Null
+    # means never: the commit happened while the broker was away, and the sweeper sends it.
+    dispatched_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The client's Idempotency-Key header: a retried POST returns this ticket instead of a second one.
+    idempotency_key = models.CharField(max_length=128, null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ("-created_at", "-id")
@@ -81,10 +86,20 @@ class Ticket(models.Model):
             models.Index(fields=["-created_at", "-id"], name="ticket_newest_idx"),
             models.Index(fields=["status", "-created_at"], name="ticket_status_idx"),
             models.Index(fields=["department", "status"], name="ticket_dept_status_idx"),
-            models.Index(fields=["pipeline_state", "updated_at"], name="ticket_pipeline_idx"),
+            # The sweeper looks only at unfinished tickets: a small partial index at any size.
+            models.Index(
+                fields=["updated_at"],
+                condition=~models.Q(pipeline_state="recorded"),
+                name="ticket_unfinished_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=models.Q(confidence__lte=100), name="ticket_confidence_0_100"),
+            models.UniqueConstraint(
+                fields=["created_by", "idempotency_key"],
+                condition=models.Q(idempotency_key__isnull=False),
+                name="ticket_idempotency_key_per_user",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -125,3 +140,30 @@ class TicketEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} on #{self.ticket_id}"
+
+
+class TaskDelivery(models.Model):
+    """How often one task message has been delivered to a worker.
+
+    A message is counted before it runs, in its own transaction, so the count survives a
+    worker killed mid-task. A message that keeps killing its worker is parked after
+    ``TASK_MAX_DELIVERIES`` deliveries instead of looping forever.
+    """
+
+    task_id = models.CharField(max_length=64)
+    # A retry is a new message with the same task id and retries + 1: counted apart.
+    retries = models.PositiveIntegerField(default=0)
+    task_name = models.CharField(max_length=200)
+    ticket = models.ForeignKey(Ticket, null=True, blank=True, on_delete=models.CASCADE, related_name="deliveries")
+    deliveries = models.PositiveIntegerField(default=0)
+    first_delivered_at = models.DateTimeField(default=timezone.now)
+    last_delivered_at = models.DateTimeField(default=timezone.now)
+    parked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name_plural = "task deliveries"
+        constraints = [models.UniqueConstraint(fields=["task_id", "retries"], name="delivery_once_per_message")]
+        indexes = [models.Index(fields=["parked_at"], name="delivery_parked_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.task_name}[{self.task_id}] x{self.deliveries}"

@@ -26,12 +26,38 @@ def pipeline_signature(*, ticket_id: int):
 
 
 def pipeline_start(*, ticket_id: int) -> bool:
-    """Publish the chain. Returns False when the broker is unreachable; the ticket
-    stays in its pipeline state and the beat sweeper dispatches it later."""
+    """Publish the chain and note when. Returns False when the broker is unreachable:
+    the ticket keeps ``dispatched_at`` empty and the beat sweeper sends it later."""
+    from django.utils import timezone
+
+    from tickets.models import Ticket
+
     try:
         pipeline_signature(ticket_id=ticket_id).apply_async()
     except Exception:  # any broker failure must not fail the committed request
         logger.warning("pipeline dispatch failed for ticket %s; the sweeper will retry", ticket_id, exc_info=True)
+        return False
+    try:
+        Ticket.objects.filter(pk=ticket_id).update(dispatched_at=timezone.now())
+    except Exception:  # the chain is on its way; a missing mark only means one idempotent re-send
+        logger.warning("could not mark ticket %s dispatched", ticket_id, exc_info=True)
+    return True
+
+
+def pipeline_queues_idle() -> bool:
+    """True when no pipeline queue holds a waiting message (unknown counts as busy)."""
+    from django.conf import settings
+
+    from ticketsystem.celery import app
+
+    try:
+        with app.connection_for_write() as connection:
+            channel = connection.default_channel
+            for queue in settings.PIPELINE_QUEUES:
+                if channel.queue_declare(queue=queue, passive=True).message_count:
+                    return False
+    except Exception:
+        logger.warning("could not read the pipeline queue depths", exc_info=True)
         return False
     return True
 

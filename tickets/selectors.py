@@ -4,7 +4,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from tickets.models import Department, PipelineState, Ticket, TicketStatus
+from tickets.models import Department, PipelineState, TaskDelivery, Ticket, TicketEvent, TicketStatus
 
 
 def ticket_list_visible(*, user: AbstractBaseUser) -> QuerySet[Ticket]:
@@ -27,11 +27,45 @@ def department_list_with_open_counts(*, user: AbstractBaseUser) -> QuerySet[Depa
     return Department.objects.annotate(open_tickets=Count("tickets", filter=open_filter))
 
 
-def ticket_list_stale_in_pipeline(*, older_than_seconds: int, limit: int = 500) -> QuerySet[Ticket]:
-    """Tickets whose pipeline has not finished and has not moved for a while."""
+def ticket_ids_undispatched(*, older_than_seconds: int, limit: int = 500) -> list[int]:
+    """Tickets committed while the broker was away: their chain was never published."""
     cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
-    return (
-        Ticket.objects.exclude(pipeline_state=PipelineState.RECORDED)
-        .filter(updated_at__lt=cutoff)
-        .order_by("updated_at")[:limit]
+    return list(
+        Ticket.objects.filter(dispatched_at__isnull=True, created_at__lt=cutoff)
+        .exclude(pipeline_state=PipelineState.RECORDED)
+        .exclude(deliveries__parked_at__isnull=False)
+        .order_by("created_at")
+        .values_list("pk", flat=True)[:limit]
     )
+
+
+def ticket_ids_stalled(*, older_than_seconds: int, limit: int = 500) -> list[int]:
+    """Published tickets that stopped moving (a chain link was lost with a worker or the broker).
+
+    Tickets with a parked message are left for a human: dispatching them again would
+    only restart the loop that got them parked.
+    """
+    cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
+    return list(
+        Ticket.objects.filter(dispatched_at__lt=cutoff, updated_at__lt=cutoff)
+        .exclude(pipeline_state=PipelineState.RECORDED)
+        .exclude(deliveries__parked_at__isnull=False)
+        .order_by("updated_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+
+
+def ticket_ids_with_unapplied_events(*, older_than_seconds: int, limit: int = 500) -> list[int]:
+    """Recorded tickets with events that analytics has not folded in (its dispatch failed)."""
+    cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
+    return list(
+        TicketEvent.objects.filter(
+            applied__isnull=True, created_at__lt=cutoff, ticket__pipeline_state=PipelineState.RECORDED
+        )
+        .values_list("ticket_id", flat=True)
+        .distinct()[:limit]
+    )
+
+
+def task_delivery_parked_count() -> int:
+    return TaskDelivery.objects.filter(parked_at__isnull=False).count()

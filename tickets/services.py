@@ -48,7 +48,19 @@ def event_record(
         raise
 
 
-@transaction.atomic
+class IdempotencyKeyReused(Exception):
+    """The same Idempotency-Key came with a different request body."""
+
+
+def _ticket_for_idempotency_key(*, created_by, key: str, title: str, description: str, requester_email: str):
+    existing = Ticket.objects.filter(created_by=created_by, idempotency_key=key).first()
+    if existing is None:
+        return None
+    if (existing.title, existing.description, existing.requester_email) != (title, description, requester_email):
+        raise IdempotencyKeyReused(f"Idempotency-Key '{key}' was already used for a different ticket.")
+    return existing
+
+
 def ticket_create(
     *,
     title: str,
@@ -56,15 +68,60 @@ def ticket_create(
     description: str = "",
     requester_name: str = "",
     created_by: AbstractBaseUser | None = None,
+    idempotency_key: str | None = None,
 ) -> Ticket:
-    """Store a ticket and its ``ticket.created`` event, then start the pipeline after commit."""
+    """Store a ticket and its ``ticket.created`` event, then start the pipeline after commit.
+
+    With an ``idempotency_key`` (per user), a repeated call returns the first ticket.
+    Check ``ticket.replayed`` to tell the two apart.
+    """
+    if idempotency_key:
+        lookup = dict(
+            created_by=created_by, key=idempotency_key, title=title, description=description,
+            requester_email=requester_email,
+        )
+        existing = _ticket_for_idempotency_key(**lookup)
+        if existing is not None:
+            existing.replayed = True
+            return existing
+        try:
+            ticket = _ticket_create(
+                title=title, requester_email=requester_email, description=description,
+                requester_name=requester_name, created_by=created_by, idempotency_key=idempotency_key,
+            )
+        except IntegrityError:
+            # A concurrent request with the same key won the race: answer with its ticket.
+            existing = _ticket_for_idempotency_key(**lookup)
+            if existing is None:
+                raise
+            existing.replayed = True
+            return existing
+        return ticket
+    return _ticket_create(
+        title=title, requester_email=requester_email, description=description,
+        requester_name=requester_name, created_by=created_by,
+    )
+
+
+@transaction.atomic
+def _ticket_create(
+    *,
+    title: str,
+    requester_email: str,
+    description: str,
+    requester_name: str,
+    created_by: AbstractBaseUser | None,
+    idempotency_key: str | None = None,
+) -> Ticket:
     ticket = Ticket.objects.create(
         title=title,
         description=description,
         requester_name=requester_name,
         requester_email=requester_email,
         created_by=created_by,
+        idempotency_key=idempotency_key,
     )
+    ticket.replayed = False
     event_record(
         ticket=ticket,
         kind=EventKind.CREATED,

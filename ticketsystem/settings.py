@@ -181,6 +181,9 @@ if CELERY_BROKER_URL.startswith("filesystem"):
         # Poll often: the default 1 s per hop would add seconds to every pipeline.
         "polling_interval": 0.1,
     }
+elif CELERY_BROKER_URL.startswith(("amqp", "pyamqp")):
+    # Publisher confirms: apply_async returns only once RabbitMQ has taken the message.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"confirm_publish": True}
 CELERY_RESULT_BACKEND = "django-db"
 CELERY_RESULT_EXTENDED = True
 CELERY_CACHE_BACKEND = "django-cache"
@@ -215,9 +218,15 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "inte
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
-PIPELINE_SWEEP_INTERVAL_SECONDS = env.int("PIPELINE_SWEEP_INTERVAL_SECONDS", default=60)
-# A ticket whose pipeline has not advanced for this long is dispatched again.
-PIPELINE_STALE_AFTER_SECONDS = env.int("PIPELINE_STALE_AFTER_SECONDS", default=120)
+# A message delivered more often than this (it keeps killing its worker) is parked.
+TASK_MAX_DELIVERIES = env.int("TASK_MAX_DELIVERIES", default=5)
+# Extra task modules to load in workers (operators' own tasks; the reliability suite's poison task).
+CELERY_IMPORTS = env.list("CELERY_EXTRA_IMPORTS", default=[])
+PIPELINE_SWEEP_INTERVAL_SECONDS = env.int("PIPELINE_SWEEP_INTERVAL_SECONDS", default=10)
+# A ticket committed this long ago whose chain was never published (broker down) is sent.
+PIPELINE_DISPATCH_GRACE_SECONDS = env.int("PIPELINE_DISPATCH_GRACE_SECONDS", default=5)
+# A published ticket that has not advanced for this long, with the queues idle, is sent again.
+PIPELINE_STALE_AFTER_SECONDS = env.int("PIPELINE_STALE_AFTER_SECONDS", default=60)
 CELERY_BEAT_SCHEDULE = {
     "pipeline-sweep": {
         "task": "tickets.tasks.pipeline_sweep",

@@ -5,6 +5,7 @@ import os
 import signal
 import socket
 import subprocess
+import sys
 import time
 import urllib.error
 import urllib.request
@@ -30,13 +31,17 @@ class Api:
         self.base_url = base_url
         self.token: str | None = None
 
-    def request(self, method: str, path: str, body: dict | None = None) -> tuple[int, dict]:
+    def request(
+        self, method: str, path: str, body: dict | None = None, headers: dict[str, str] | None = None
+    ) -> tuple[int, dict]:
         data = json.dumps(body).encode() if body is not None else None
         request = urllib.request.Request(self.base_url + path, data=data, method=method)
         request.add_header("Content-Type", "application/json")
         request.add_header("Accept", "application/json")
         if self.token:
             request.add_header("Authorization", f"Token {self.token}")
+        for name, value in (headers or {}).items():
+            request.add_header(name, value)
         try:
             with urllib.request.urlopen(request, timeout=10) as response:
                 return response.status, json.loads(response.read() or b"{}")
@@ -116,6 +121,8 @@ def base_env(var_dir: Path) -> dict[str, str]:
             "LOG_LEVEL": "WARNING",
         }
     )
+    # The venv's gunicorn and celery, as `make run` puts them on PATH.
+    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
     env.pop("CELERY_TASK_ALWAYS_EAGER", None)
     env.pop("FLOWER_BASIC_AUTH", None)
     return env
