@@ -16,6 +16,7 @@ class RoutingRuleAdmin(admin.ModelAdmin):
     search_fields = ("name", "pattern", "email_domain")
     list_select_related = ("department", "suggested_department")
     ordering = ("position", "id")
+    readonly_fields = ("created_at",)
 
     def save_model(self, request, obj, form, change):
         routing_rule_save(rule=obj)
@@ -28,6 +29,7 @@ class DepartmentMembershipAdmin(admin.ModelAdmin):
     search_fields = ("user__username", "user__email")
     list_select_related = ("user", "department")
     autocomplete_fields = ("user",)
+    readonly_fields = ("created_at",)
 
     def save_model(self, request, obj, form, change):
         membership_save(membership=obj)
