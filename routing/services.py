@@ -114,7 +114,7 @@ def ticket_assignee_set(
     *, ticket_id: int, assignee: AbstractBaseUser | None, actor: AbstractBaseUser | None = None
 ) -> Ticket:
     """Reassign a ticket by hand to an active agent of its department, or unassign it (None)."""
-    ticket = Ticket.objects.select_for_update().select_related("assignee").get(pk=ticket_id)
+    ticket = Ticket.objects.select_for_update(of=("self",)).select_related("assignee").get(pk=ticket_id)
     if assignee is not None:
         if ticket.department_id is None:
             raise RoutingConflict("The ticket is not routed to a department yet.", code="not_routed")
@@ -205,7 +205,7 @@ def ticket_route_manual(
     A reroute records a decision and a ``ticket.rerouted`` event, reassigns the ticket
     and clears ``needs_review``. Rerouting to the current department is a conflict.
     """
-    ticket = Ticket.objects.select_for_update().select_related("department", "assignee").get(pk=ticket_id)
+    ticket = Ticket.objects.select_for_update(of=("self",)).select_related("department", "assignee").get(pk=ticket_id)
     if not department.is_active:
         raise RoutingError(f"The department '{department.slug}' is not active.", code="inactive", field="department")
     if ticket.department_id == department.pk:
@@ -252,7 +252,7 @@ def ticket_route_manual(
 @transaction.atomic
 def ticket_review_confirm(*, ticket_id: int, actor: AbstractBaseUser | None, reason: str = "") -> RoutingDecision:
     """A human agrees with the routed department: clear ``needs_review`` and record it."""
-    ticket = Ticket.objects.select_for_update().select_related("department").get(pk=ticket_id)
+    ticket = Ticket.objects.select_for_update(of=("self",)).select_related("department").get(pk=ticket_id)
     if not ticket.needs_review:
         raise RoutingConflict("The ticket is not waiting in triage.", code="not_in_triage")
     if ticket.department is None:
