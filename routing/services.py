@@ -24,6 +24,7 @@ from routing.models import (
 from routing.selectors import rule_first_matching
 from tickets.departments import FALLBACK_DEPARTMENT
 from tickets.models import Department, EventKind, PipelineState, Ticket, TicketStatus, pipeline_reached
+from tickets.pipeline import analytics_refresh
 from tickets.services import event_record
 
 _NEVER = datetime.min.replace(tzinfo=dt_timezone.utc)
@@ -132,6 +133,14 @@ def ticket_assignee_set(
 
 
 # --- Routing ----------------------------------------------------------------------
+
+
+def _analytics_after_commit(*, ticket: Ticket) -> None:
+    """A human decision on a recorded ticket: let analytics fold in the new events.
+    Before that, the pipeline's own record step applies them."""
+    if ticket.pipeline_state == PipelineState.RECORDED:
+        ticket_id = ticket.pk
+        transaction.on_commit(lambda: analytics_refresh(ticket_id=ticket_id))
 
 
 def _fallback_department() -> Department:
@@ -246,6 +255,7 @@ def ticket_route_manual(
             payload={**payload, "from": previous.slug, "to": department.slug, "from_triage": from_triage},
         )
     _auto_assign(ticket=ticket, actor=actor, reason="rerouted" if not first else "routed")
+    _analytics_after_commit(ticket=ticket)
     return decision
 
 
@@ -277,6 +287,7 @@ def ticket_review_confirm(*, ticket_id: int, actor: AbstractBaseUser | None, rea
         actor=actor,
         payload={"department": ticket.department.slug, "reason": reason},
     )
+    _analytics_after_commit(ticket=ticket)
     return decision
 
 

@@ -44,7 +44,8 @@ class TicketSerializer(serializers.ModelSerializer):
         model = Ticket
         fields = (
             "id", "title", "description", "requester_name", "requester_email", "created_by", "status",
-            "priority", "assignee", "assigned_at", "department", "suggested_department", "confidence", "categorization_method", "needs_review",
+            "priority", "assignee", "assigned_at", "department", "suggested_department", "confidence",
+            "categorization_method", "needs_review",
             "pipeline_state", "created_at", "updated_at", "categorized_at", "routed_at", "resolved_at",
         )
         read_only_fields = fields

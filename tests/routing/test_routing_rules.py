@@ -11,7 +11,8 @@ pytestmark = pytest.mark.django_db
 
 
 def rule(name: str, target: str, position: int = 100, **conditions) -> RoutingRule:
-    return routing_rule_save(rule=RoutingRule(name=name, department=department(target), position=position, **conditions))
+    new_rule = RoutingRule(name=name, department=department(target), position=position, **conditions)
+    return routing_rule_save(rule=new_rule)
 
 
 def routed(ticket):
