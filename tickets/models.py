@@ -35,6 +35,13 @@ STATUS_TRANSITIONS: dict[str, tuple[str, ...]] = {
 }
 
 
+class TicketPriority(models.TextChoices):
+    LOW = "low", "Low"
+    NORMAL = "normal", "Normal"
+    HIGH = "high", "High"
+    URGENT = "urgent", "Urgent"
+
+
 class PipelineState(models.TextChoices):
     RECEIVED = "received", "Received"
     CATEGORIZED = "categorized", "Categorized"
@@ -65,6 +72,12 @@ class Ticket(models.Model):
     suggested_department = models.ForeignKey(
         Department, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    priority = models.CharField(max_length=8, choices=TicketPriority.choices, default=TicketPriority.NORMAL)
+    # Who works the ticket: an agent of its department (routing assigns one, see routing/services.py).
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="tickets_assigned"
+    )
+    assigned_at = models.DateTimeField(null=True, blank=True)
     confidence = models.PositiveSmallIntegerField(null=True, blank=True, validators=[MaxValueValidator(100)])
     categorization_method = models.CharField(max_length=16, blank=True)
     needs_review = models.BooleanField(default=False)
@@ -92,6 +105,7 @@ class Ticket(models.Model):
                 condition=~models.Q(pipeline_state="recorded"),
                 name="ticket_unfinished_idx",
             ),
+            models.Index(fields=["assignee", "status"], name="ticket_assignee_status_idx"),
         ]
         constraints = [
             models.CheckConstraint(condition=models.Q(confidence__lte=100), name="ticket_confidence_0_100"),
@@ -111,6 +125,8 @@ class EventKind(models.TextChoices):
     CATEGORIZED = "ticket.categorized", "Categorized"
     ROUTED = "ticket.routed", "Routed"
     REROUTED = "ticket.rerouted", "Rerouted"
+    ASSIGNED = "ticket.assigned", "Assigned"
+    REVIEW_CONFIRMED = "ticket.review.confirmed", "Review confirmed"
     STATUS_UPDATED = "ticket.status.updated", "Status updated"
 
 

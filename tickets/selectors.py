@@ -8,11 +8,18 @@ from tickets.models import Department, PipelineState, TaskDelivery, Ticket, Tick
 
 
 def ticket_list_visible(*, user: AbstractBaseUser) -> QuerySet[Ticket]:
-    """Tickets the user may see: staff see all, everyone else the tickets they created."""
-    tickets = Ticket.objects.select_related("department", "suggested_department", "created_by")
-    if user.is_staff:
+    """Tickets the user may see: admins (staff in no department) see all; agents the tickets
+    of their departments, the triage queue, and their own; everyone else the tickets they created."""
+    from routing.models import DepartmentMembership
+
+    tickets = Ticket.objects.select_related("department", "suggested_department", "created_by", "assignee")
+    memberships = DepartmentMembership.objects.filter(user=user)
+    if user.is_staff and not memberships.exists():
         return tickets
-    return tickets.filter(created_by=user)
+    own = Q(created_by=user) | Q(assignee=user)
+    if memberships.exists():
+        return tickets.filter(own | Q(department__in=memberships.values("department_id")) | Q(needs_review=True))
+    return tickets.filter(own)
 
 
 def ticket_get_visible(*, user: AbstractBaseUser, ticket_id: int) -> Ticket | None:

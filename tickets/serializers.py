@@ -38,12 +38,14 @@ class TicketSerializer(serializers.ModelSerializer):
     department = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     suggested_department = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    assignee = serializers.SlugRelatedField(slug_field="username", read_only=True)
 
     class Meta:
         model = Ticket
         fields = (
             "id", "title", "description", "requester_name", "requester_email", "created_by", "status",
-            "department", "suggested_department", "confidence", "categorization_method", "needs_review",
+            "priority", "assignee", "assigned_at", "department", "suggested_department", "confidence",
+            "categorization_method", "needs_review",
             "pipeline_state", "created_at", "updated_at", "categorized_at", "routed_at", "resolved_at",
         )
         read_only_fields = fields

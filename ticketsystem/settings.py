@@ -248,3 +248,7 @@ LOGGING = {
 # --- Categorization --------------------------------------------------------------
 # Below this confidence a ticket is flagged for a human to confirm.
 CATEGORIZATION_REVIEW_THRESHOLD = env.int("CATEGORIZATION_REVIEW_THRESHOLD", default=60)
+
+# --- Routing (issue 4) -------------------------------------------------------------
+# Assign each routed ticket to the department's least-loaded active agent.
+ROUTING_AUTO_ASSIGN = env.bool("ROUTING_AUTO_ASSIGN", default=True)
