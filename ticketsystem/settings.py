@@ -189,8 +189,21 @@ CELERY_RESULT_EXTENDED = True
 CELERY_CACHE_BACKEND = "django-cache"
 
 PIPELINE_QUEUES = ("categorization", "routing", "analytics")
+# On RabbitMQ the pipeline queues are quorum queues (replicated, durable; RabbitMQ >= 3.8,
+# tested on 3.10): Celery then turns off global QoS and sends countdown retries through
+# RabbitMQ's native delayed delivery, which needs topic exchanges. CELERY_QUEUE_TYPE=classic
+# keeps classic durable queues for brokers that already have them declared that way.
+CELERY_QUEUE_TYPE = env("CELERY_QUEUE_TYPE", default="quorum" if CELERY_BROKER_URL.startswith(("amqp", "pyamqp")) else "classic")
+_queue_arguments = {"x-queue-type": "quorum"} if CELERY_QUEUE_TYPE == "quorum" else {}
 CELERY_TASK_QUEUES = tuple(
-    Queue(name, Exchange(name, type="direct", durable=True), routing_key=name, durable=True) for name in PIPELINE_QUEUES
+    Queue(
+        name,
+        Exchange(name, type="topic" if CELERY_QUEUE_TYPE == "quorum" else "direct", durable=True),
+        routing_key=name,
+        durable=True,
+        queue_arguments=_queue_arguments,
+    )
+    for name in PIPELINE_QUEUES
 )
 CELERY_TASK_DEFAULT_QUEUE = "routing"
 # Queues are chosen here, once, never at each call site.
