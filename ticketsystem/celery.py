@@ -1,6 +1,7 @@
 import os
 
 from celery import Celery
+from celery.signals import setup_logging
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ticketsystem.settings")
 
@@ -8,3 +9,14 @@ app = Celery("ticketsystem")
 # Every Celery option lives in Django settings under the CELERY_ prefix.
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@setup_logging.connect(weak=False)
+def logging_from_django_settings(**kwargs) -> None:
+    """Workers log like the web process (JSON on stdout, with request and ticket ids):
+    a receiver here stops Celery from installing its own plain-text handlers."""
+    from logging.config import dictConfig
+
+    from django.conf import settings
+
+    dictConfig(settings.LOGGING)
