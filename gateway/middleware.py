@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpResponse, JsonResponse
 
-from gateway.context import REQUEST_ID_HEADER, context_bound, request_id_clean
+from gateway.context import REQUEST_ID_HEADER, request_id_clean, request_id_var, ticket_id_var
 from gateway.errors import error_body, is_api_path
 from gateway.metrics import HTTP_LATENCY, HTTP_REQUESTS
 
@@ -23,8 +23,12 @@ class RequestIdMiddleware:
     def __call__(self, request):
         request_id = request_id_clean(request.headers.get(REQUEST_ID_HEADER))
         request.request_id = request_id
-        with context_bound(request_id=request_id):
-            response = self.get_response(request)
+        # Set, not reset afterwards: Django logs the response (django.request) after the
+        # middleware returns, and that line should carry the id too. The next request on
+        # this thread sets both again.
+        request_id_var.set(request_id)
+        ticket_id_var.set(None)
+        response = self.get_response(request)
         response[REQUEST_ID_HEADER] = request_id
         return response
 
