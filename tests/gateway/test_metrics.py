@@ -129,3 +129,23 @@ def test_ai_token_counter_is_exposed_for_the_categorizer(client):
     after = scrape(client)
     name = "ticketsystem_ai_tokens_total"
     assert value(after, name, direction="input") - value(before, name, direction="input") == 120
+
+
+def test_metrics_can_be_served_on_a_separate_bind(client):
+    import socket
+    import urllib.request
+
+    from gateway.management.commands.metrics_serve import metrics_server_start
+
+    client.get("/api/health/live")
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    server, thread = metrics_server_start(address="127.0.0.1", port=port)
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5) as response:
+            text = response.read().decode()
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert 'ticketsystem_http_requests_total{method="GET",route="health-live",status="200"}' in text
