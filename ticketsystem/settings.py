@@ -340,6 +340,10 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
+        # Replace Django's default console handler (plain text on stderr when DEBUG):
+        # its lines reach the JSON handler through the root logger instead.
+        "django": {"handlers": [], "level": LOG_LEVEL, "propagate": True},
+        "django.server": {"handlers": [], "level": LOG_LEVEL, "propagate": True},
         "django.db.backends": {"level": "INFO"},
         # Celery's own loggers go through the same JSON handler (see ticketsystem/celery.py).
         "celery": {"level": LOG_LEVEL},

@@ -4,6 +4,8 @@ The unit-test environment has a real database and broker but no Celery worker, s
 the worker check genuinely fails here; tests/integration shows it passing with workers.
 """
 
+import time
+
 import pytest
 
 from gateway.health import broker_check, queues_check, workers_check
@@ -120,10 +122,24 @@ def test_workers_check_reports_every_queue_missing_without_workers():
 
 def test_queue_depth_counts_waiting_messages():
     with celery_app.connection_for_write() as conn:
+        # The first publish declares the queue (a passive declare of a missing queue is "unknown").
+        celery_app.send_task("analytics.tasks.record_analytics", args=(0,), queue="analytics", connection=conn)
+        conn.default_channel.queue_purge("analytics")
         before = queues_check()["analytics"]["messages"]
+        assert before == 0
         celery_app.send_task("analytics.tasks.record_analytics", args=(0,), queue="analytics", connection=conn)
         try:
-            after = queues_check()["analytics"]["messages"]
+            deadline = time.monotonic() + 5  # the broker's count may trail the publish briefly
+            while (after := queues_check()["analytics"]["messages"]) != before + 1 and time.monotonic() < deadline:
+                time.sleep(0.1)
             assert after == before + 1
         finally:
             conn.default_channel.queue_purge("analytics")
+
+
+@pytest.mark.parametrize("path", ["/api/health", "/api/health/", "/api/v1/health", "/api/health/live/"])
+def test_health_paths_answer_with_and_without_trailing_slash(api_client, settings, path):
+    settings.HEALTH_PING_TIMEOUT = 0.2
+    response = api_client.get(path)
+    assert response.status_code in (200, 503)  # a report, never a 404 or a redirect
+    assert response.json()["status"] in ("ok", "error")
