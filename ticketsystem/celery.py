@@ -5,6 +5,11 @@ from celery.signals import setup_logging
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ticketsystem.settings")
 
+from ticketsystem.filesystem_broker import register as register_filesystem_broker  # noqa: E402
+
+# The embedded default broker writes each message atomically (see filesystem_broker).
+register_filesystem_broker()
+
 app = Celery("ticketsystem")
 # Every Celery option lives in Django settings under the CELERY_ prefix.
 app.config_from_object("django.conf:settings", namespace="CELERY")

@@ -347,5 +347,9 @@ LOGGING = {
         "django.db.backends": {"level": "INFO"},
         # Celery's own loggers go through the same JSON handler (see ticketsystem/celery.py).
         "celery": {"level": LOG_LEVEL},
+        # "Task ... received" is logged by the worker's consumer before the message's
+        # headers are bound to any context, so it could not carry the request id; the
+        # task's own lines (started work, succeeded / retry / failed) do. Flower shows receipt.
+        "celery.worker.strategy": {"level": env("CELERY_RECEIVED_LOG_LEVEL", default="WARNING")},
     },
 }

@@ -56,6 +56,13 @@ def assert_request_id_reaches_the_workers(stack: Stack) -> int:
             break
         time.sleep(0.5)
     assert wanted <= set(lines), f"request id {request_id} only in {sorted(lines)}\n{stack.log()}"
+    # Every worker line about this ticket's tasks carries the request id.
+    for process in ("worker_categorization.1", "worker_routing.1", "worker_analytics.1"):
+        about_ticket = [
+            line for line in stack.full_log().splitlines()
+            if line.split(" | ", 1)[0].split()[-1:] == [process] and f'"ticket_id": {ticket_id},' in line
+        ]
+        assert about_ticket and all(request_id in line for line in about_ticket), about_ticket
     for process, records in lines.items():
         for record in records:
             assert record["request_id"] == request_id, record
