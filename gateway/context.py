@@ -5,9 +5,7 @@ Context variables, so each thread, coroutine and prefork child sees its own valu
 
 import re
 import uuid
-from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import Iterator
 
 REQUEST_ID_HEADER = "X-Request-ID"
 # The Celery message header that carries the id from the web process into the tasks.
@@ -35,14 +33,3 @@ def request_id_clean(value: str | None) -> str:
 def ticket_id_bind(ticket_id: int | None) -> None:
     """Mark the rest of this request or task as being about ``ticket_id`` (for the logs)."""
     ticket_id_var.set(ticket_id)
-
-
-@contextmanager
-def context_bound(*, request_id: str | None, ticket_id: int | None = None) -> Iterator[None]:
-    request_token = request_id_var.set(request_id)
-    ticket_token = ticket_id_var.set(ticket_id)
-    try:
-        yield
-    finally:
-        ticket_id_var.reset(ticket_token)
-        request_id_var.reset(request_token)

@@ -120,6 +120,7 @@ def test_workers_check_reports_every_queue_missing_without_workers():
     assert result["queues"] == {"categorization": [], "routing": [], "analytics": []}
 
 
+@pytest.mark.filterwarnings("ignore::celery.exceptions.AlwaysEagerIgnored")  # send_task publishes for real
 def test_queue_depth_counts_waiting_messages():
     with celery_app.connection_for_write() as conn:
         # The first publish declares the queue (a passive declare of a missing queue is "unknown").

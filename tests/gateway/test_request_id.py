@@ -83,6 +83,7 @@ def test_request_and_task_log_lines_carry_the_request_and_ticket_id(
     assert all({"time", "level", "logger", "message"} <= set(line) for line in lines)
 
 
+@pytest.mark.filterwarnings("ignore::celery.exceptions.AlwaysEagerIgnored")  # send_task publishes for real
 def test_published_task_messages_carry_the_request_id_header():
     token = request_id_var.set("header-test-7")
     try:
