@@ -38,9 +38,13 @@ run: setup
 	@echo "  API:     http://127.0.0.1:$(PORT)/api/"
 	@echo "  Admin:   http://127.0.0.1:$(PORT)/admin/"
 	@echo "  Health:  http://127.0.0.1:$(PORT)/api/health"
+	@echo "  Docs:    http://127.0.0.1:$(PORT)/api/docs/"
+	@echo "  Metrics: http://127.0.0.1:$(PORT)/metrics"
 	@echo "  Flower:  http://127.0.0.1:$(FLOWER_PORT)/  (login: FLOWER_BASIC_AUTH or $${VAR_DIR:-var}/flower_basic_auth)"
 	@echo "  Ctrl-C stops everything."
 	@echo ""
+	@# Metrics of the previous run's processes would be summed into this one's.
+	rm -rf "$${PROMETHEUS_MULTIPROC_DIR:-$${VAR_DIR:-$(CURDIR)/var}/prometheus}"
 	@FLOWER_BASIC_AUTH="$${FLOWER_BASIC_AUTH:-$$(cat "$${VAR_DIR:-var}/flower_basic_auth")}" \
 	  PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start -f Procfile -p $(PORT)
 

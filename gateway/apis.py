@@ -1,27 +1,81 @@
-from rest_framework import status
+import hmac
+
+from django.conf import settings
+from django.http import HttpResponse
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import serializers, status
+from rest_framework.authtoken.serializers import AuthTokenSerializer
+from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
+from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
-from gateway.health import broker_check, database_check
+from gateway.health import health_report
+from gateway.metrics import metrics_exposition
+from gateway.schema import COMMON_ERRORS, HEALTH_EXAMPLE, HEALTH_RESPONSE, error_responses
 
 
-class HealthApi(APIView):
-    """Is the service usable? 200 when the database and the broker answer, 503 naming what failed."""
+class _ProbeApi(APIView):
+    """Health endpoints: no authentication and no throttling, for orchestrators and monitors."""
 
     authentication_classes: list = []
     permission_classes = [AllowAny]
+    throttle_classes: list = []
 
+    def report_response(self, report: dict) -> Response:
+        code = status.HTTP_200_OK if report["status"] == "ok" else status.HTTP_503_SERVICE_UNAVAILABLE
+        return Response(report, status=code)
+
+
+_HEALTH_RESPONSES = {
+    200: OpenApiResponse(HEALTH_RESPONSE, description="Every check passed."),
+    503: OpenApiResponse(HEALTH_RESPONSE, description="At least one check failed; `failed` names them."),
+    **error_responses(405, 500),
+}
+
+
+class HealthApi(_ProbeApi):
+    """Every registered check (database, broker, result backend, a worker per queue, queue depths),
+    cached for a few seconds. 200 when all pass, 503 naming the failed ones."""
+
+    @extend_schema(tags=["health"], responses=_HEALTH_RESPONSES, examples=[HEALTH_EXAMPLE], auth=[])
     def get(self, request):
-        failures = {"database": database_check(), "broker": broker_check()}
-        checks = {name: ("ok" if error is None else f"error: {error}") for name, error in failures.items()}
-        failed = [name for name, error in failures.items() if error is not None]
-        if failed:
-            return Response(
-                {"status": "error", "failed": failed, "checks": checks}, status=status.HTTP_503_SERVICE_UNAVAILABLE
-            )
-        return Response({"status": "ok", "checks": checks})
+        return self.report_response(health_report())
+
+
+class HealthLiveApi(_ProbeApi):
+    """Liveness: the web process answers. Touches nothing else."""
+
+    @extend_schema(
+        tags=["health"],
+        auth=[],
+        responses={
+            200: inline_serializer("Liveness", {"status": serializers.ChoiceField(choices=["ok"])}),
+            **error_responses(405, 500),
+        },
+    )
+    def get(self, request):
+        return Response({"status": "ok"})
+
+
+class HealthReadyApi(_ProbeApi):
+    """Readiness: the database and the broker answer (the process can take traffic)."""
+
+    @extend_schema(tags=["health"], responses=_HEALTH_RESPONSES, auth=[])
+    def get(self, request):
+        return self.report_response(health_report(names=list(settings.HEALTH_READY_CHECKS)))
+
+
+_ROOT_LINKS = {
+    "tickets": "ticket-list",
+    "departments": "department-list",
+    "health": "health",
+    "auth_token": "auth-token",
+    "schema": "schema",
+    "docs": "swagger-ui",
+}
 
 
 class ApiRootApi(APIView):
@@ -29,15 +83,54 @@ class ApiRootApi(APIView):
 
     permission_classes = [AllowAny]
 
+    @extend_schema(
+        tags=["meta"],
+        responses={
+            200: inline_serializer("ApiRoot", {key: serializers.URLField() for key in _ROOT_LINKS}),
+            **error_responses(*COMMON_ERRORS),
+        },
+    )
     def get(self, request):
-        def link(name: str, **kwargs) -> str:
-            return reverse(name, request=request, kwargs=kwargs or None)
+        return Response({key: reverse(name, request=request) for key, name in _ROOT_LINKS.items()})
 
-        return Response(
-            {
-                "tickets": link("ticket-list"),
-                "departments": link("department-list"),
-                "health": link("health"),
-                "auth_token": link("auth-token"),
-            }
+
+def metrics_allowed(request) -> bool:
+    """A bearer token when METRICS_TOKEN is set; otherwise only clients from METRICS_ALLOWED_IPS."""
+    token = settings.METRICS_TOKEN
+    if token:
+        scheme, _, supplied = request.headers.get("Authorization", "").partition(" ")
+        return scheme.lower() == "bearer" and hmac.compare_digest(supplied.strip().encode(), token.encode())
+    return request.META.get("REMOTE_ADDR") in settings.METRICS_ALLOWED_IPS
+
+
+def metrics_view(request):
+    """Prometheus text format of every web and worker process (multiprocess mode)."""
+    if not metrics_allowed(request):
+        response = HttpResponse(
+            "Forbidden: send Authorization: Bearer <METRICS_TOKEN>.\n", status=403, content_type="text/plain"
         )
+        response["WWW-Authenticate"] = 'Bearer realm="metrics"'
+        return response
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponse(status=405, headers={"Allow": "GET, HEAD"})
+    body, content_type = metrics_exposition()
+    return HttpResponse(body, content_type=content_type)
+
+
+class AuthTokenApi(ObtainAuthToken):
+    """Exchange a username and password for an API token (send it as `Authorization: Token <token>`)."""
+
+    renderer_classes = api_settings.DEFAULT_RENDERER_CLASSES
+    parser_classes = api_settings.DEFAULT_PARSER_CLASSES
+
+    @extend_schema(
+        tags=["auth"],
+        auth=[],
+        request=AuthTokenSerializer,
+        responses={
+            200: inline_serializer("AuthToken", {"token": serializers.CharField()}),
+            **error_responses(400, 413, 415, *COMMON_ERRORS),
+        },
+    )
+    def post(self, request, *args, **kwargs):
+        return super().post(request, *args, **kwargs)

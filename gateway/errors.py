@@ -9,6 +9,7 @@ pages are replaced under ``/api/`` by ``handler404`` and ``handler500``.
 import logging
 from typing import Any
 
+from django.core.exceptions import RequestDataTooBig
 from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import Http404, JsonResponse
 from django.views import defaults
@@ -29,6 +30,12 @@ class Conflict(exceptions.APIException):
         self.details = details or {}
 
 
+class PayloadTooLarge(exceptions.APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_code = "payload_too_large"
+    default_detail = "The request body is too large."
+
+
 def error_body(*, code: str, message: str, fields: dict | None = None, details: dict | None = None) -> dict:
     error: dict[str, Any] = {"code": code, "message": message, "fields": fields or {}}
     if details:
@@ -46,6 +53,8 @@ def _code_of(exc: exceptions.APIException) -> str:
 def api_exception_handler(exc: Exception, context: dict) -> Response | None:
     if isinstance(exc, Http404):
         exc = exceptions.NotFound(str(exc) or None)
+    if isinstance(exc, RequestDataTooBig):
+        exc = PayloadTooLarge()
     if isinstance(exc, (OperationalError, InterfaceError)):
         # The database is unreachable (restart, failover): a retryable 503, not a 500.
         logger.warning("database unavailable: %s", exc)
@@ -77,8 +86,12 @@ def api_exception_handler(exc: Exception, context: dict) -> Response | None:
     return response
 
 
+def is_api_path(path: str) -> bool:
+    return path == "/api" or path.startswith("/api/")
+
+
 def _is_api(request) -> bool:
-    return request.path.startswith("/api/")
+    return is_api_path(request.path)
 
 
 def handler404(request, exception=None):

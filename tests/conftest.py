@@ -58,3 +58,13 @@ def staff_client(staff):
 def fast_password_hashing(settings):
     # Django's default PBKDF2 costs ~0.5 s per hash: fine for logins, too slow for fixtures.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Throttle counters and cached health results must not leak from one test into another."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

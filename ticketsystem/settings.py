@@ -265,3 +265,129 @@ CATEGORIZATION_REVIEW_THRESHOLD = env.int("CATEGORIZATION_REVIEW_THRESHOLD", def
 # --- Routing (issue 4) -------------------------------------------------------------
 # Assign each routed ticket to the department's least-loaded active agent.
 ROUTING_AUTO_ASSIGN = env.bool("ROUTING_AUTO_ASSIGN", default=True)
+
+# --- Issue 6: gateway (OpenAPI, health, throttling, tracing, JSON logs, metrics) ------
+import os  # noqa: E402
+
+INSTALLED_APPS += ["drf_spectacular", "drf_spectacular_sidecar"]
+# Request id first (every later log line carries it), metrics next (times the rest),
+# then the body-size and API-version guards.
+MIDDLEWARE = [
+    "gateway.middleware.RequestIdMiddleware",
+    "gateway.middleware.MetricsMiddleware",
+    "gateway.middleware.BodySizeLimitMiddleware",
+    "gateway.middleware.ApiVersionMiddleware",
+    *MIDDLEWARE,
+]
+
+# A shared cache: throttle counters and cached health results must agree across
+# gunicorn workers. CACHE_URL=redis://... in production, a directory by default.
+CACHES = {"default": env.cache("CACHE_URL", default=f"filecache://{VAR_DIR / 'cache'}")}
+
+# Bodies over 1 MB are refused with a 413 before any parser reads them.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=1024 * 1024)
+
+API_VERSION = "1"
+REST_FRAMEWORK |= {
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "rest_framework.filters.SearchFilter",
+        "rest_framework.filters.OrderingFilter",
+    ],
+    "DEFAULT_THROTTLE_CLASSES": ["gateway.throttling.AnonymousRateThrottle"],
+    # Rates are "<n>/<second|minute|hour|day>"; each is configurable per deploy.
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env("THROTTLE_ANON_RATE", default="120/minute"),
+        "ticket_create": env("THROTTLE_TICKET_CREATE_RATE", default="30/minute"),
+    },
+}
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Smart Ticket System API",
+    "DESCRIPTION": (
+        "Helpdesk tickets, categorized, routed and recorded by a Celery pipeline. "
+        "`/api/v1/` is canonical; `/api/` is an alias of the current version. "
+        'Every error has the shape `{"error": {"code", "message", "fields"}}`.'
+    ),
+    "VERSION": API_VERSION,
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    # Swagger UI and Redoc from the sidecar package: the machines are offline.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "PREPROCESSING_HOOKS": ["gateway.schema.canonical_paths_only"],
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "TicketStatusEnum": "tickets.models.TicketStatus",
+        "HealthStatusEnum": ["ok", "error"],
+    },
+}
+
+# Health: each named check is a dotted path to a function returning None (healthy),
+# a message (failed) or a dict (details; "ok": False marks it failed).
+HEALTH_CHECKS = {
+    "database": "gateway.health.database_check",
+    "broker": "gateway.health.broker_check",
+    "result_backend": "gateway.health.result_backend_check",
+    "workers": "gateway.health.workers_check",
+    "queues": "gateway.health.queues_check",
+    "parked_messages": "gateway.health.parked_messages_check",
+}
+HEALTH_READY_CHECKS = ("database", "broker")
+HEALTH_CACHE_SECONDS = env.float("HEALTH_CACHE_SECONDS", default=5.0)
+HEALTH_PING_TIMEOUT = env.float("HEALTH_PING_TIMEOUT", default=1.0)
+
+# Metrics: prometheus-client in multiprocess mode. The directory must be known before
+# prometheus_client is first imported, so it is exported here; `make run` empties it.
+PROMETHEUS_MULTIPROC_DIR = Path(env("PROMETHEUS_MULTIPROC_DIR", default=str(VAR_DIR / "prometheus"))).resolve()
+PROMETHEUS_MULTIPROC_DIR.mkdir(parents=True, exist_ok=True)
+os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(PROMETHEUS_MULTIPROC_DIR)
+# /metrics needs `Authorization: Bearer <METRICS_TOKEN>` when a token is set; without
+# one it answers only clients from METRICS_ALLOWED_IPS. `manage.py metrics_serve`
+# serves the same registry on a separate bind instead.
+METRICS_TOKEN = env("METRICS_TOKEN", default="")
+METRICS_ALLOWED_IPS = env.list("METRICS_ALLOWED_IPS", default=["127.0.0.1", "::1"])
+
+# Logs: one JSON object per line on stdout, with the request id, the task and the
+# ticket id when there is one. LOG_FORMAT=plain for humans at a terminal.
+LOG_FORMAT = env("LOG_FORMAT", default="json")
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"context": {"()": "gateway.logs.ContextFilter"}},
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+        "plain": {
+            "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s ticket=%(ticket_id)s] %(message)s"
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": "plain" if LOG_FORMAT == "plain" else "json",
+            "filters": ["context"],
+        }
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        # Replace Django's default console handler (plain text on stderr when DEBUG):
+        # its lines reach the JSON handler through the root logger instead.
+        "django": {"handlers": [], "level": LOG_LEVEL, "propagate": True},
+        "django.server": {"handlers": [], "level": LOG_LEVEL, "propagate": True},
+        "django.db.backends": {"level": "INFO"},
+        # Celery's own loggers go through the same JSON handler (see ticketsystem/celery.py).
+        "celery": {"level": LOG_LEVEL},
+        # "Task ... received" is logged by the worker's consumer before the message's
+        # headers are bound to any context, so it could not carry the request id; the
+        # task's own lines (started work, succeeded / retry / failed) do. Flower shows receipt.
+        "celery.worker.strategy": {"level": env("CELERY_RECEIVED_LOG_LEVEL", default="WARNING")},
+    },
+}

@@ -1,5 +1,7 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
+
+from gateway.apis import metrics_view
 
 # API versioning: /api/v1/ is canonical; /api/ is an alias of the current version,
 # so clients that pin a version keep working when v2 arrives.
@@ -10,6 +12,7 @@ urlpatterns = [
     path("api/", include("gateway.urls")),
     path("api/v1/", include("gateway.urls")),
     path("api-auth/", include("rest_framework.urls")),
+    re_path(r"^metrics/?$", metrics_view, name="metrics"),
 ]
 
 handler404 = "gateway.errors.handler404"

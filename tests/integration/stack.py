@@ -52,6 +52,23 @@ class Api:
             except ValueError:
                 return error.code, {"raw": raw.decode(errors="replace")}
 
+    def raw(
+        self, method: str, path: str, body: dict | None = None, headers: dict[str, str] | None = None
+    ) -> tuple[int, bytes, dict[str, str]]:
+        """Status, body bytes and response headers, for checks beyond the JSON body."""
+        data = json.dumps(body).encode() if body is not None else None
+        request = urllib.request.Request(self.base_url + path, data=data, method=method)
+        request.add_header("Content-Type", "application/json")
+        if self.token:
+            request.add_header("Authorization", f"Token {self.token}")
+        for name, value in (headers or {}).items():
+            request.add_header(name, value)
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:
+                return response.status, response.read(), dict(response.headers)
+        except urllib.error.HTTPError as error:
+            return error.code, error.read(), dict(error.headers)
+
     def login(self, username: str, password: str) -> None:
         status, body = self.request("POST", "/api/auth/token", {"username": username, "password": password})
         assert status == 200, body
@@ -93,6 +110,9 @@ class Stack:
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")[-6000:]
+
+    def full_log(self) -> str:
+        return self.log_path.read_text(errors="replace")
 
     def stop(self) -> None:
         if self.process and self.process.poll() is None:

@@ -7,6 +7,12 @@ from collections import Counter
 
 import pytest
 
+from tests.integration.observability import (
+    METRICS_TOKEN,
+    assert_health_detail,
+    assert_metrics_over_http,
+    assert_request_id_reaches_the_workers,
+)
 from tests.integration.stack import ADMIN_PASSWORD, Stack, base_env, postgres_database
 
 pytestmark = pytest.mark.integration
@@ -107,10 +113,16 @@ def test_make_run_on_embedded_defaults(tmp_path):
     env = base_env(tmp_path / "var")
     env.pop("DATABASE_URL", None)
     env.pop("CELERY_BROKER_URL", None)
+    # INFO: the workers' per-task lines are what carries the request id into their logs.
+    env["LOG_LEVEL"] = "INFO"
+    env["METRICS_TOKEN"] = METRICS_TOKEN
     stack = Stack(env, tmp_path / "stack.log")
     try:
         stack.start()
-        run_scenario(stack)
+        created = run_scenario(stack)
+        assert_health_detail(stack)
+        assert_request_id_reaches_the_workers(stack)
+        assert_metrics_over_http(stack, tickets=len(created) + 1)
         # No FLOWER_BASIC_AUTH given: make run generated a login and kept it under VAR_DIR.
         credentials = (tmp_path / "var" / "flower_basic_auth").read_text().strip()
         assert credentials.startswith("admin:")
@@ -132,10 +144,14 @@ def test_make_run_on_postgres_and_rabbitmq(tmp_path):
     with postgres_database(os.environ["DATABASE_URL"]) as database_url:
         env = base_env(tmp_path / "var")
         env["DATABASE_URL"] = database_url
+        env["LOG_LEVEL"] = "INFO"
+        env["METRICS_TOKEN"] = METRICS_TOKEN
         stack = Stack(env, tmp_path / "stack.log")
         try:
             stack.start()
             created = run_scenario(stack)
+            assert_health_detail(stack)  # a live worker per queue; depths by passive declare on RabbitMQ
+            assert_request_id_reaches_the_workers(stack)
             # A message delivered twice: publish every ticket's whole chain again.
             for ticket_id in created:
                 pipeline_signature(ticket_id=ticket_id).apply_async()

@@ -57,7 +57,7 @@ def test_unknown_department_tickets_is_404(staff_client):
 
 
 @pytest.mark.parametrize(
-    "path", ["/api/tickets", "/api/tickets/", "/api/departments", "/api/departments/", "/api/health", "/api/health/"]
+    "path", ["/api/tickets", "/api/tickets/", "/api/departments", "/api/departments/", "/api/health/ready", "/api/health/ready/"]
 )
 def test_paths_work_with_and_without_trailing_slash(staff_client, path):
     assert staff_client.get(path).status_code == 200
