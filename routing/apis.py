@@ -1,10 +1,12 @@
 from django.http import Http404
-from rest_framework import generics, status
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import generics, serializers, status
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from gateway.errors import Conflict
+from gateway.schema import AUTH_ERRORS, BODY_ERRORS, COMMON_ERRORS, error_responses
 from routing.selectors import (
     routing_history,
     routing_statistics,
@@ -31,6 +33,20 @@ from routing.services import (
 from tickets.models import Ticket
 from tickets.selectors import ticket_get_visible
 from tickets.serializers import TicketDetailSerializer
+
+
+_WRITE_ERRORS = error_responses(*BODY_ERRORS, *AUTH_ERRORS, 404, 409, *COMMON_ERRORS)
+_READ_ERRORS = error_responses(*AUTH_ERRORS, *COMMON_ERRORS)
+_STATISTICS = inline_serializer(
+    "RoutingStatistics",
+    {
+        "routed": serializers.DictField(help_text="total, per_department, per_method"),
+        "reroute_rate": serializers.DictField(help_text="overall, automated, rerouted, per_first_department"),
+        "corrections": serializers.ListField(child=serializers.DictField(), help_text="first → final with count"),
+        "median_seconds_to_routing": serializers.FloatField(allow_null=True),
+        "triage": serializers.DictField(child=serializers.IntegerField(), help_text="waiting, confirmed, rerouted"),
+    },
+)
 
 
 def _ticket_or_404(ticket_id: int) -> Ticket:
@@ -64,6 +80,11 @@ def _ticket_response(request, ticket_id: int, status_code: int = status.HTTP_200
 class RouteCreateApi(APIView):
     """Route a ticket by hand: ``{"ticket_id", "department", "reason"}``."""
 
+    serializer_class = RouteCreateSerializer
+
+    @extend_schema(
+        tags=["routing"], request=RouteCreateSerializer, responses={201: RoutingDecisionSerializer, **_WRITE_ERRORS}
+    )
     def post(self, request):
         serializer = RouteCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -82,6 +103,9 @@ class RouteCreateApi(APIView):
 class RouteUpdateApi(APIView):
     """Reroute a ticket: ``{"department", "reason"}``."""
 
+    serializer_class = RouteSerializer
+
+    @extend_schema(tags=["routing"], request=RouteSerializer, responses={200: RoutingDecisionSerializer, **_WRITE_ERRORS})
     def put(self, request, ticket_id: int):
         ticket = _ticket_or_404(ticket_id)
         _require_route(request.user, ticket)
@@ -103,6 +127,11 @@ class TriageListApi(generics.ListAPIView):
     """Tickets waiting for a human to confirm or correct their department, oldest first."""
 
     serializer_class = TriageTicketSerializer
+    queryset = Ticket.objects.none()  # the schema generator's model hint; get_queryset answers
+
+    @extend_schema(tags=["routing"], responses={200: TriageTicketSerializer(many=True), **_READ_ERRORS})
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
         _require_triage(self.request.user)
@@ -112,6 +141,9 @@ class TriageListApi(generics.ListAPIView):
 class TriageConfirmApi(APIView):
     """Agree with the department the ticket was routed to."""
 
+    serializer_class = ConfirmSerializer
+
+    @extend_schema(tags=["routing"], request=ConfirmSerializer, responses={201: RoutingDecisionSerializer, **_WRITE_ERRORS})
     def post(self, request, ticket_id: int):
         _require_triage(request.user)
         ticket = _ticket_or_404(ticket_id)
@@ -129,6 +161,9 @@ class TriageConfirmApi(APIView):
 class TriageRerouteApi(APIView):
     """Send a triage ticket to another department: ``{"department", "reason"}``."""
 
+    serializer_class = RouteSerializer
+
+    @extend_schema(tags=["routing"], request=RouteSerializer, responses={201: RoutingDecisionSerializer, **_WRITE_ERRORS})
     def post(self, request, ticket_id: int):
         _require_triage(request.user)
         ticket = _ticket_or_404(ticket_id)
@@ -149,6 +184,9 @@ class TriageRerouteApi(APIView):
 class TicketAssigneeApi(APIView):
     """Reassign a ticket: ``{"assignee": "username"}`` (an agent of its department), or null."""
 
+    serializer_class = AssigneeSerializer
+
+    @extend_schema(tags=["routing"], request=AssigneeSerializer, responses={200: TicketDetailSerializer, **_WRITE_ERRORS})
     def put(self, request, ticket_id: int):
         ticket = _ticket_or_404(ticket_id)
         _require_route(request.user, ticket)
@@ -168,6 +206,13 @@ class RoutingHistoryApi(generics.ListAPIView):
 
     serializer_class = RoutingDecisionSerializer
     pagination_class = None
+    queryset = Ticket.objects.none()
+
+    @extend_schema(
+        tags=["routing"], responses={200: RoutingDecisionSerializer(many=True), **error_responses(404), **_READ_ERRORS}
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
         ticket_id = int(self.kwargs["ticket_id"])
@@ -179,6 +224,7 @@ class RoutingHistoryApi(generics.ListAPIView):
 class RoutingStatisticsApi(APIView):
     """Routing totals, reroute rates, corrections, time to routing and triage counts."""
 
+    @extend_schema(tags=["routing"], responses={200: _STATISTICS, **_READ_ERRORS})
     def get(self, request):
         _require_triage(request.user)
         return Response(routing_statistics())
