@@ -25,6 +25,7 @@ from bench.stats import median_of, ratio
 
 RESULTS = REPO / "bench" / "results"
 BENCHMARKS = ("intake", "pipeline", "categorization", "dashboards")
+PARTIAL: dict = {"figures": {}, "details": {}}  # the current run's figures, shown if it fails midway
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -70,6 +71,7 @@ def run_once(args: argparse.Namespace, index: int) -> dict:
     os.environ["DATABASE_URL"] = config.bench_database_url
     figures: dict = {}
     details: dict = {"logs": str(config.log_dir)}
+    PARTIAL.update(figures=figures, details=details)
     say(f"run {index + 1}/{args.repeat}: starting the stack (database {config.db_name}, vhost /{config.vhost})")
     with Stack(config) as stack:
         import psycopg2
@@ -367,7 +369,15 @@ def environment() -> dict:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     env = environment()
-    runs = [run_once(args, index) for index in range(args.repeat)]
+    runs = []
+    for index in range(args.repeat):
+        try:
+            runs.append(run_once(args, index))
+        except BaseException:
+            # Show what was measured before the failure, then fail.
+            if PARTIAL["figures"]:
+                print(markdown(PARTIAL["figures"], PARTIAL["details"], 1), file=sys.stderr)
+            raise
     keys = sorted({key for run in runs for key in run["figures"]})
     medians = {key: median_of([run["figures"].get(key) for run in runs]) for key in keys}
     # The detail shown under the table (CPU, skips) is that of the run closest to the median... the last one.
