@@ -380,7 +380,7 @@ def main(argv: list[str] | None = None) -> int:
             raise
     keys = sorted({key for run in runs for key in run["figures"]})
     medians = {key: median_of([run["figures"].get(key) for run in runs]) for key in keys}
-    # The detail shown under the table (CPU, skips) is that of the run closest to the median... the last one.
+    # The CPU tables and skip notes under the medians are the last run's.
     table = markdown(medians, runs[-1]["details"], len(runs))
     header = (f"{env['date']} · {env['cores']} cores, {env['memory_gib']} GiB · Python {env['python']}, "
               f"Django {env['django']}, Celery {env['celery']}, {env['postgresql']}, RabbitMQ {env['rabbitmq']}"
