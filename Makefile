@@ -51,5 +51,10 @@ run: setup
 test: venv
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# Benchmarks on PostgreSQL + RabbitMQ (DATABASE_URL / CELERY_BROKER_URL name the servers;
+# BENCH_DB_NAME / BENCH_AMQP_VHOST the scratch database and vhost). BENCH_ARGS="--quick" or "--repeat 3".
+bench: venv
+	$(BIN)/python -m bench $(BENCH_ARGS)
+
 clean:
 	rm -rf var

@@ -1,7 +1,7 @@
 from django.urls import include, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
-from gateway import apis
+from gateway import apis, ping
 
 urlpatterns = [
     re_path(r"^$", apis.ApiRootApi.as_view(), name="api-root"),
@@ -13,6 +13,7 @@ urlpatterns = [
     re_path(r"^schema/?$", SpectacularAPIView.as_view(), name="schema"),
     re_path(r"^docs/?$", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     re_path(r"^redoc/?$", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
+    re_path(r"^ping/?$", ping.PingApi.as_view(), name="ping"),
     re_path(r"^", include("tickets.urls")),
     re_path(r"^", include("routing.urls")),
 ]

@@ -67,3 +67,13 @@ def test_broker_outage_still_answers_201_and_keeps_ticket(user_client, django_ca
         response = user_client.post("/api/tickets", {"title": "Parking permit"}, format="json")
     assert response.status_code == 201
     assert Ticket.objects.get(pk=response.data["id"]).pipeline_state == PipelineState.RECEIVED
+
+
+def test_create_answers_with_the_created_event_in_few_queries(user_client, django_assert_max_num_queries):
+    # Intake hot path (bench/): the transaction (ticket, event) and one read of the event trail, no read-back.
+    with django_assert_max_num_queries(8):
+        response = user_client.post("/api/tickets", {"title": "Monitor flickers"}, format="json")
+    assert response.status_code == 201
+    assert [(e["kind"], e["actor"]) for e in response.data["events"]] == [(EventKind.CREATED, "requester")]
+    assert response.data["created_by"] == "requester"
+    assert response.data["department"] is None

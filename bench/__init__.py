@@ -1,0 +1,1 @@
+"""Benchmarks (issue 8): `make bench`, or `python -m bench --help`."""
