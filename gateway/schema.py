@@ -84,3 +84,18 @@ def canonical_paths_only(endpoints, **kwargs):
             path = path.rstrip("/")
         canonical.append((path, path_regex, method, callback))
     return canonical
+
+
+def paginated_lists_document_invalid_pages(result, generator, request, public):
+    """A page number past the end (or 0) is a 404 from the paginator: say so on every paged list."""
+    not_found = {
+        "description": _ERROR_TEXT[404],
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+    }
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            if not isinstance(operation, dict):
+                continue
+            if any(parameter.get("name") == "page" for parameter in operation.get("parameters", [])):
+                operation.setdefault("responses", {}).setdefault("404", not_found)
+    return result

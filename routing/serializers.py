@@ -44,8 +44,8 @@ class AssigneeSerializer(serializers.Serializer):
 
 
 class RoutingDecisionSerializer(serializers.ModelSerializer):
-    from_department = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    to_department = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    from_department = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+    to_department = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
     rule = serializers.SerializerMethodField()
     actor = serializers.SerializerMethodField()
 
@@ -65,9 +65,9 @@ class RoutingDecisionSerializer(serializers.ModelSerializer):
 
 
 class TriageTicketSerializer(serializers.ModelSerializer):
-    department = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    suggested_department = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    assignee = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    department = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+    suggested_department = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+    assignee = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
 
     class Meta:
         model = Ticket
