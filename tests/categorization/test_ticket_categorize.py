@@ -12,7 +12,7 @@ def test_categorize_sets_suggestion_confidence_and_state():
     ticket_categorize(ticket_id=ticket.pk)
     ticket.refresh_from_db()
     assert ticket.suggested_department.slug == "it_support"
-    assert ticket.categorization_method == "keywords"
+    assert ticket.categorization_method == "model"  # no API key: the offline model answers first
     assert 0 < ticket.confidence <= 100
     assert ticket.pipeline_state == PipelineState.CATEGORIZED
     assert ticket.department is None  # routing decides, not categorization
