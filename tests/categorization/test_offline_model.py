@@ -29,17 +29,25 @@ def test_corpus_has_at_least_120_examples_per_department():
     assert min(counts.values()) >= 120
 
 
-def test_training_is_reproducible(tmp_path):
+def test_training_is_reproducible_and_the_compact_model_matches_scikit_learn(tmp_path):
+    import joblib
+    import numpy as np
+
     first = model_train(out_path=tmp_path / "a.joblib")
     second = model_train(out_path=tmp_path / "b.joblib")
-    import joblib
-
-    rows = corpus_load(DEV_PATH)[:40]
+    rows = corpus_load(DEV_PATH)[:40] + [{"title": "Ünïcödé  façade", "description": "x", "department": "general"}]
     texts = [offline.model_text(title=r["title"], description=r["description"]) for r in rows]
-    a = joblib.load(tmp_path / "a.joblib")["pipeline"].predict_proba(texts)
-    b = joblib.load(tmp_path / "b.joblib")["pipeline"].predict_proba(texts)
-    assert (a == b).all()
+    a = offline.CompactModel(joblib.load(tmp_path / "a.joblib")["compact"])
+    b = offline.CompactModel(joblib.load(tmp_path / "b.joblib")["compact"])
+    compact = np.array([a.predict_proba_one(text) for text in texts])
+    assert (compact == np.array([b.predict_proba_one(text) for text in texts])).all()
     assert first["corpus_sha256"] == second["corpus_sha256"] and first["seed"] == second["seed"]
+    train = corpus_load(TRAIN_PATH)
+    pipeline = offline.pipeline_fit(
+        texts=[offline.model_text(title=r["title"], description=r["description"]) for r in train],
+        labels=[r["department"] for r in train],
+    )
+    assert np.allclose(compact, pipeline.predict_proba(texts), atol=1e-9)
 
 
 def test_missing_artifact_is_built_on_first_use(model_path):
