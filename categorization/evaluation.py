@@ -56,6 +56,7 @@ class EvalReport:
             "method": self.method,
             "accuracy": round(self.correct / self.n, 4) if self.n else 0.0,
             "n": self.n,
+            "correct": self.correct,
             "per_department": per_department,
             "confusion": confusion,
             "latency_ms": {"mean": round(_mean(self.latencies_ms), 3), "p95": round(_p95(self.latencies_ms), 3)},
@@ -116,7 +117,8 @@ def corpus_evaluate(
 def report_table(data: dict) -> str:
     """The human-readable table."""
     lines = [
-        f"method: {data['method']}   n: {data['n']}   accuracy: {data['accuracy']:.1%}",
+        f"method: {data['method']}   n: {data['n']}   accuracy: {data['correct'] / data['n']:.1%}"
+        f" ({data['correct']}/{data['n']})",
         "",
         f"{'department':<12} {'precision':>9} {'recall':>7} {'f1':>6} {'support':>8}",
     ]

@@ -230,3 +230,22 @@ def test_base_url_from_the_environment_is_left_to_the_sdk(settings, monkeypatch)
     settings.ANTHROPIC_BASE_URL = "https://other.example.test"
     assert str(client_build().base_url).startswith("https://other.example.test")
     assert client_build().timeout == settings.ANTHROPIC_TIMEOUT_SECONDS
+
+
+def test_eval_command_with_ai_reports_tokens_and_cost(fake_anthropic, tmp_path, capsys):
+    # Scripted answers: this checks the report, it is not an accuracy figure for Claude.
+    import json
+
+    from django.core.management import call_command
+
+    path = tmp_path / "two.jsonl"
+    path.write_text(
+        json.dumps({"title": "VPN down", "description": "", "department": "it_support"}) + "\n"
+        + json.dumps({"title": "Payslip wrong", "description": "", "department": "hr"}) + "\n"
+    )
+    fake_anthropic.then(answer("it_support", 90))
+    call_command("categorization_eval", str(path), "--method", "ai", "--json")
+    data = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert data["n"] == 2 and data["accuracy"] == 0.5
+    assert data["tokens"]["input"] == 2 * 412 and data["tokens"]["cache_read_input"] == 2 * 3120
+    assert data["cost_usd"] > 0 and data["outcomes"] == {"success": 2}
