@@ -6,7 +6,7 @@ PORT ?= 8000
 FLOWER_PORT ?= 5555
 export PORT FLOWER_PORT
 
-.PHONY: run test venv setup migrate admin lint bench clean
+.PHONY: run test venv setup migrate admin model lint bench clean
 
 # Re-install only when requirements.txt changes.
 $(BIN)/.installed: requirements.txt
@@ -23,7 +23,11 @@ migrate: venv
 admin: migrate
 	$(BIN)/python manage.py ensure_admin
 
-setup: admin
+# The offline categorization model, trained when missing or stale (about a second).
+model: venv
+	$(BIN)/python manage.py categorization_train --if-missing
+
+setup: admin model
 
 # Flower always asks for a password: FLOWER_BASIC_AUTH (user:password), or one generated
 # once into $$VAR_DIR/flower_basic_auth and printed. Flower reads FLOWER_BASIC_AUTH itself.

@@ -1,4 +1,5 @@
 from celery import shared_task
+from django.conf import settings
 from django.db import InterfaceError, OperationalError
 
 
@@ -14,8 +15,21 @@ from django.db import InterfaceError, OperationalError
     time_limit=150,
 )
 def categorize_ticket(self, ticket_id: int) -> int:
-    """Categorize the ticket (idempotent: a categorized ticket is left alone)."""
-    from categorization.services import ticket_categorize
+    """Categorize the ticket (idempotent: a categorized ticket is left alone).
 
-    ticket_categorize(ticket_id=ticket_id)
+    While retries remain, a busy AI (429/529/5xx/timeout) makes the task retry with exponential
+    backoff and jitter; on the last try the chain falls back to the next categorizer instead.
+    """
+    from categorization.ai import AITransientError
+    from categorization.services import ai_retry_countdown, ticket_categorize
+
+    retries_left = self.request.retries < settings.CATEGORIZATION_AI_TASK_RETRIES
+    try:
+        ticket_categorize(ticket_id=ticket_id, retry_transient=retries_left)
+    except AITransientError as error:
+        raise self.retry(
+            exc=error,
+            countdown=ai_retry_countdown(retries=self.request.retries),
+            max_retries=max(self.max_retries, settings.CATEGORIZATION_AI_TASK_RETRIES),
+        )
     return ticket_id

@@ -395,3 +395,44 @@ LOGGING = {
         "celery.worker.strategy": {"level": env("CELERY_RECEIVED_LOG_LEVEL", default="WARNING")},
     },
 }
+
+# --- Issue 3: AI categorization, offline model, review ------------------------------
+# Claude answers first when ANTHROPIC_API_KEY is set; the SDK itself reads ANTHROPIC_BASE_URL.
+ANTHROPIC_API_KEY = env("ANTHROPIC_API_KEY", default="")
+ANTHROPIC_BASE_URL = env("ANTHROPIC_BASE_URL", default="")
+# The current Haiku-class model (platform.claude.com/docs/en/models/haiku-5-5/overview).
+ANTHROPIC_MODEL = env("ANTHROPIC_MODEL", default="claude-haiku-5-5")
+ANTHROPIC_TIMEOUT_SECONDS = env.float("ANTHROPIC_TIMEOUT_SECONDS", default=15.0)
+ANTHROPIC_MAX_RETRIES = env.int("ANTHROPIC_MAX_RETRIES", default=2)  # the SDK's own retries per call
+ANTHROPIC_MAX_TOKENS = env.int("ANTHROPIC_MAX_TOKENS", default=256)
+# Classification needs no reasoning: low effort, thinking off (Haiku 5.5 allows it at low/medium/high).
+ANTHROPIC_EFFORT = env("ANTHROPIC_EFFORT", default="low")
+ANTHROPIC_THINKING_DISABLED = env.bool("ANTHROPIC_THINKING_DISABLED", default=True)
+# USD per million tokens, for the attempt rows' cost figures (Haiku 5.5 list prices, prompts <= 100K tokens).
+ANTHROPIC_PRICE_INPUT_PER_MTOK = env.float("ANTHROPIC_PRICE_INPUT_PER_MTOK", default=0.10)
+ANTHROPIC_PRICE_OUTPUT_PER_MTOK = env.float("ANTHROPIC_PRICE_OUTPUT_PER_MTOK", default=0.50)
+ANTHROPIC_PRICE_CACHE_WRITE_PER_MTOK = env.float("ANTHROPIC_PRICE_CACHE_WRITE_PER_MTOK", default=0.125)
+ANTHROPIC_PRICE_CACHE_READ_PER_MTOK = env.float("ANTHROPIC_PRICE_CACHE_READ_PER_MTOK", default=0.01)
+# On 429/529/5xx/timeouts the Celery task retries this many times (exponential backoff + jitter),
+# then the chain falls back to the offline model.
+CATEGORIZATION_AI_TASK_RETRIES = env.int("CATEGORIZATION_AI_TASK_RETRIES", default=3)
+CATEGORIZATION_AI_RETRY_BASE_SECONDS = env.float("CATEGORIZATION_AI_RETRY_BASE_SECONDS", default=2.0)
+CATEGORIZATION_AI_RETRY_MAX_SECONDS = env.float("CATEGORIZATION_AI_RETRY_MAX_SECONDS", default=60.0)
+# Circuit breaker shared by every worker (a database row): after this many consecutive failed
+# attempts the API is skipped for the cool-down.
+CATEGORIZATION_AI_BREAKER_THRESHOLD = env.int("CATEGORIZATION_AI_BREAKER_THRESHOLD", default=5)
+CATEGORIZATION_AI_BREAKER_COOLDOWN_SECONDS = env.int("CATEGORIZATION_AI_BREAKER_COOLDOWN_SECONDS", default=60)
+# Text is redacted (emails, phones, cards, IBANs, national IDs) before it leaves the system.
+CATEGORIZATION_REDACT = env.bool("CATEGORIZATION_REDACT", default=True)
+CATEGORIZATION_REDACT_KINDS = env.list(
+    "CATEGORIZATION_REDACT_KINDS", default=["email", "iban", "card", "national_id", "phone"]
+)
+# A self-reported AI confidence is capped at this unless the offline model agrees; when they
+# disagree the confidence is capped at the second value and the ticket is flagged for review.
+CATEGORIZATION_AI_SOLO_CONFIDENCE_CAP = env.int("CATEGORIZATION_AI_SOLO_CONFIDENCE_CAP", default=90)
+CATEGORIZATION_DISAGREEMENT_CONFIDENCE_CAP = env.int("CATEGORIZATION_DISAGREEMENT_CONFIDENCE_CAP", default=50)
+# The offline model's artifact; built by `manage.py categorization_train`, or on first use.
+CATEGORIZATION_MODEL_PATH = Path(
+    env("CATEGORIZATION_MODEL_PATH", default=str(VAR_DIR / "categorization" / "model.joblib"))
+)
+CATEGORIZATION_MODEL_ENABLED = env.bool("CATEGORIZATION_MODEL_ENABLED", default=True)

@@ -89,7 +89,8 @@ def test_published_task_messages_carry_the_request_id_header():
     try:
         with celery_app.connection_for_write() as conn:
             celery_app.send_task("analytics.tasks.record_analytics", args=(0,), queue="analytics", connection=conn)
-            queue = conn.SimpleQueue("analytics")
+            # The configured queue (quorum on RabbitMQ, topic exchange), not a default declaration.
+            queue = conn.SimpleQueue(celery_app.amqp.queues["analytics"])
             try:
                 message = queue.get(timeout=5)
                 message.ack()
