@@ -175,7 +175,12 @@ def attempt_record(
     request_id: str = "",
     error: str = "",
 ) -> CategorizationAttempt:
-    """Record one categorizer attempt (audit and cost analytics)."""
+    """Record one categorizer attempt (audit and cost analytics), and count its tokens for /metrics."""
+    if input_tokens or output_tokens or cache_creation_input_tokens or cache_read_input_tokens:
+        from gateway.metrics import AI_TOKENS
+
+        AI_TOKENS.labels(direction="input").inc(input_tokens + cache_creation_input_tokens + cache_read_input_tokens)
+        AI_TOKENS.labels(direction="output").inc(output_tokens)
     return CategorizationAttempt.objects.create(
         ticket_id=ticket_id, method=method, model=model[:100], outcome=outcome, department=department,
         confidence=confidence, latency_ms=max(0, latency_ms), input_tokens=input_tokens, output_tokens=output_tokens,

@@ -339,6 +339,8 @@ HEALTH_CHECKS = {
     "workers": "gateway.health.workers_check",
     "queues": "gateway.health.queues_check",
     "parked_messages": "gateway.health.parked_messages_check",
+    # Informational: with the AI unconfigured or its circuit open, the offline model answers.
+    "ai_categorizer": "categorization.selectors.ai_categorizer_state",
 }
 HEALTH_READY_CHECKS = ("database", "broker")
 HEALTH_CACHE_SECONDS = env.float("HEALTH_CACHE_SECONDS", default=5.0)

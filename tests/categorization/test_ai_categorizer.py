@@ -249,3 +249,19 @@ def test_eval_command_with_ai_reports_tokens_and_cost(fake_anthropic, tmp_path, 
     assert data["n"] == 2 and data["accuracy"] == 0.5
     assert data["tokens"]["input"] == 2 * 412 and data["tokens"]["cache_read_input"] == 2 * 3120
     assert data["cost_usd"] > 0 and data["outcomes"] == {"success": 2}
+
+
+def test_ai_tokens_are_counted_for_metrics(fake_anthropic):
+    from gateway.metrics import AI_TOKENS
+
+    def counted(direction):
+        return AI_TOKENS.labels(direction=direction)._value.get()
+
+    before_in, before_out = counted("input"), counted("output")
+    fake_anthropic.then(answer("it_support", 92))
+    categorize_ticket.delay(vpn_ticket().pk)
+    # Input counts fresh, cache-written and cache-read tokens alike: all were sent.
+    assert counted("input") - before_in == 412 + 3120 + (
+        CategorizationAttempt.objects.get(method="ai").cache_creation_input_tokens
+    )
+    assert counted("output") - before_out == 17

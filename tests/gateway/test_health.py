@@ -50,7 +50,8 @@ def test_ready_checks_the_database_and_the_broker(api_client):
 def test_health_runs_every_registered_check(api_client, settings):
     settings.HEALTH_PING_TIMEOUT = 0.3
     body = api_client.get("/api/health").json()
-    assert set(body["checks"]) == {"database", "broker", "result_backend", "workers", "queues", "parked_messages"}
+    assert set(body["checks"]) == {"database", "broker", "result_backend", "workers", "queues", "parked_messages", "ai_categorizer"}
+    assert body["checks"]["ai_categorizer"]["configured"] is False
     assert body["checks"]["database"] == "ok"
     assert body["checks"]["result_backend"] == "ok"
     assert set(body["checks"]["queues"]) == {"categorization", "routing", "analytics"}
