@@ -8,4 +8,5 @@ urlpatterns = [
     re_path(r"^health/?$", apis.HealthApi.as_view(), name="health"),
     re_path(r"^auth/token/?$", obtain_auth_token, name="auth-token"),
     re_path(r"^", include("tickets.urls")),
+    re_path(r"^", include("analytics.urls")),
 ]

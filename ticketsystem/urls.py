@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 # API versioning: /api/v1/ is canonical; /api/ is an alias of the current version,
 # so clients that pin a version keep working when v2 arrives.
@@ -10,6 +10,7 @@ urlpatterns = [
     path("api/", include("gateway.urls")),
     path("api/v1/", include("gateway.urls")),
     path("api-auth/", include("rest_framework.urls")),
+    re_path(r"^dashboard/?", include("analytics.page_urls")),
 ]
 
 handler404 = "gateway.errors.handler404"
