@@ -23,6 +23,12 @@ def _upsert_add(*, model, keys: tuple[str, ...], values: tuple[str, ...], rows: 
     updates = ", ".join(f"{v} = {table}.{v} + EXCLUDED.{v}" for v in values)
     placeholders = "(" + ", ".join(["%s"] * (len(keys) + len(values))) + ")"
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            from psycopg2.extras import execute_values
+
+            sql = f"INSERT INTO {table} ({columns}) VALUES %s ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {updates}"
+            execute_values(cursor.cursor, sql, rows, page_size=5000)
+            return
         for start in range(0, len(rows), BATCH):
             chunk = rows[start : start + BATCH]
             sql = (
@@ -68,6 +74,14 @@ def applied_mark(*, event_ids: list[int]) -> None:
     now = timezone.now()
     table = connection.ops.quote_name(AppliedEvent._meta.db_table)
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            from psycopg2.extras import execute_values
+
+            execute_values(
+                cursor.cursor, f"INSERT INTO {table} (event_id, applied_at) VALUES %s",
+                [(event_id, now) for event_id in event_ids], page_size=10_000,
+            )
+            return
         for start in range(0, len(event_ids), BATCH * 5):
             chunk = event_ids[start : start + BATCH * 5]
             cursor.execute(
