@@ -127,7 +127,7 @@ def _rate(numerator: int, denominator: int) -> float | None:
 def performance_get(*, since: date | None = None, until: date | None = None, department: str | None = None) -> dict:
     """The KPIs over a day range, overall and per department."""
     histograms = _histograms(
-        metrics=list(DURATION_METRICS), since=since, until=until, department=department, by_department=True
+        metrics=[*DURATION_METRICS, Metric.CONFIDENCE], since=since, until=until, department=department, by_department=True
     )
     per_department_counts = {
         row["department"]: row
@@ -154,7 +154,9 @@ def performance_get(*, since: date | None = None, until: date | None = None, dep
             current = overall_hist[metric].setdefault(bucket, [0, 0])
             current[0] += n
             current[1] += total
-    counts = _counts(since=since, until=until, department=department)
+    counts = {
+        name: sum(row.get(name) or 0 for row in per_department_counts.values()) for name in ("routed", "rerouted")
+    }
     methods = (
         _range(MethodDayStats.objects.all(), since=since, until=until, department=department)
         .values("method")
@@ -162,9 +164,7 @@ def performance_get(*, since: date | None = None, until: date | None = None, dep
         .order_by("method")
     )
     method_total = sum(row["n"] for row in methods)
-    confidence = _histograms(metrics=[Metric.CONFIDENCE], since=since, until=until, department=department).get(
-        ("*", Metric.CONFIDENCE), {}
-    )
+    confidence = overall_hist[Metric.CONFIDENCE]
     confidence_total = sum(n for n, _ in confidence.values())
     return {
         "range": {"since": since, "until": until, "department": department},
