@@ -68,8 +68,14 @@ def first_resolution_seconds() -> dict[int, float]:
         .annotate(first=Min("created_at"))
         .order_by()
     )
-    created = dict(Ticket.objects.filter(pk__in=firsts).values_list("id", "created_at"))
+    created = _event_times(EventKind.CREATED)
     return {tid: (firsts[tid] - created[tid]).total_seconds() for tid in firsts}
+
+
+def _event_times(kind: str) -> dict[int, object]:
+    """Per ticket: when its (once-only) event of this kind was recorded. Durations run between
+    events, not row timestamps: a ticket row is stamped a few ms before its created event."""
+    return dict(TicketEvent.objects.filter(kind=kind).values_list("ticket_id", "created_at"))
 
 
 def resolution_buckets() -> Counter:
@@ -77,8 +83,9 @@ def resolution_buckets() -> Counter:
 
 
 def categorize_buckets() -> Counter:
-    rows = Ticket.objects.exclude(categorized_at=None).values_list("created_at", "categorized_at")
-    return Counter(duration_bucket(int((cat - created).total_seconds())) for created, cat in rows)
+    created = _event_times(EventKind.CREATED)
+    categorized = _event_times(EventKind.CATEGORIZED)
+    return Counter(duration_bucket(int((at - created[tid]).total_seconds())) for tid, at in categorized.items())
 
 
 def confidence_buckets() -> Counter:
