@@ -5,6 +5,6 @@ from analytics.models import DepartmentDayStats
 
 @admin.register(DepartmentDayStats)
 class DepartmentDayStatsAdmin(admin.ModelAdmin):
-    list_display = ("day", "department", "created", "categorized", "routed", "rerouted", "resolved", "reopened")
+    list_display = ("day", "department", *DepartmentDayStats.COUNTERS)
     list_filter = ("department",)
     date_hierarchy = "day"

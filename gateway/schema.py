@@ -87,7 +87,7 @@ def canonical_paths_only(endpoints, **kwargs):
 
 
 def paginated_lists_document_invalid_pages(result, generator, request, public):
-    """A page number past the end (or 0) is a 404 from the paginator: say so on every paged list."""
+    """A page number past the end (or 0), or a bad cursor, is a 404 from the paginator: say so on every paged list."""
     not_found = {
         "description": _ERROR_TEXT[404],
         "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
@@ -96,6 +96,6 @@ def paginated_lists_document_invalid_pages(result, generator, request, public):
         for operation in operations.values():
             if not isinstance(operation, dict):
                 continue
-            if any(parameter.get("name") == "page" for parameter in operation.get("parameters", [])):
+            if any(parameter.get("name") in ("page", "cursor") for parameter in operation.get("parameters", [])):
                 operation.setdefault("responses", {}).setdefault("404", not_found)
     return result

@@ -16,4 +16,5 @@ urlpatterns = [
     re_path(r"^ping/?$", ping.PingApi.as_view(), name="ping"),
     re_path(r"^", include("tickets.urls")),
     re_path(r"^", include("routing.urls")),
+    re_path(r"^", include("analytics.urls")),
 ]

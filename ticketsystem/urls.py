@@ -13,6 +13,7 @@ urlpatterns = [
     path("api/v1/", include("gateway.urls")),
     path("api-auth/", include("rest_framework.urls")),
     re_path(r"^metrics/?$", metrics_view, name="metrics"),
+    re_path(r"^dashboard/?", include("analytics.page_urls")),
 ]
 
 handler404 = "gateway.errors.handler404"

@@ -23,7 +23,7 @@ def _processed_ticket(user, title: str):
 def test_record_marks_the_ticket_recorded_and_counts_its_events(user):
     ticket = _processed_ticket(user, "VPN is down")
     assert ticket.pipeline_state == PipelineState.RECORDED
-    stats = DepartmentDayStats.objects.get(day=timezone.now().date(), department=ticket.department)
+    stats = DepartmentDayStats.objects.get(day=timezone.now().date(), department=ticket.department.slug)
     assert (stats.created, stats.categorized, stats.routed) == (1, 1, 1)
 
 
@@ -31,7 +31,7 @@ def test_running_record_twice_counts_once(user):
     ticket = _processed_ticket(user, "Expense claim for taxi")
     ticket_record(ticket_id=ticket.pk)
     ticket_events_apply(ticket_id=ticket.pk)
-    stats = DepartmentDayStats.objects.get(department=ticket.department)
+    stats = DepartmentDayStats.objects.get(department=ticket.department.slug)
     assert (stats.created, stats.categorized, stats.routed) == (1, 1, 1)
 
 
@@ -49,5 +49,5 @@ def test_resolve_and_reopen_are_counted(user, staff):
     ticket_status_update(ticket_id=ticket.pk, status="in_progress", actor=staff)
     ticket_events_apply(ticket_id=ticket.pk)
     ticket_events_apply(ticket_id=ticket.pk)
-    stats = DepartmentDayStats.objects.get(department=ticket.department)
+    stats = DepartmentDayStats.objects.get(department=ticket.department.slug)
     assert (stats.resolved, stats.reopened) == (1, 1)

@@ -180,17 +180,18 @@ class Database:
             "WHERE a.event_id IS NULL"
         )[0][0]
         assert unapplied == 0, f"{unapplied} events never folded into the rollups"
+        # Per day (of each event) and department (the ticket's; the suite never reroutes).
         rollups = self.query(
-            "SELECT department_id, sum(created), sum(categorized), sum(routed) FROM analytics_departmentdaystats "
-            "GROUP BY 1 ORDER BY 1"
+            "SELECT day, department, sum(created), sum(categorized), sum(routed) FROM analytics_departmentdaystats "
+            "GROUP BY 1, 2 HAVING sum(created) + sum(categorized) + sum(routed) > 0 ORDER BY 1, 2"
         )
         recount = self.query(
-            "SELECT t.department_id, "
+            "SELECT (e.created_at AT TIME ZONE 'UTC')::date, d.slug, "
             "count(*) FILTER (WHERE e.kind = 'ticket.created'), "
             "count(*) FILTER (WHERE e.kind = 'ticket.categorized'), "
             "count(*) FILTER (WHERE e.kind = 'ticket.routed') "
-            "FROM tickets_ticketevent e JOIN tickets_ticket t ON t.id = e.ticket_id GROUP BY 1 ORDER BY 1"
+            "FROM tickets_ticketevent e JOIN tickets_ticket t ON t.id = e.ticket_id "
+            "JOIN tickets_department d ON d.id = t.department_id GROUP BY 1, 2 ORDER BY 1, 2"
         )
-        assert [tuple(int(v) for v in row[1:]) for row in rollups] == [
-            tuple(int(v) for v in row[1:]) for row in recount
-        ], (rollups, recount)
+        normalise = lambda rows: [(str(row[0]), row[1], *(int(v) for v in row[2:])) for row in rows]  # noqa: E731
+        assert normalise(rollups) == normalise(recount), (rollups, recount)

@@ -25,7 +25,7 @@ def sweep_settings(settings):
 
 
 def test_sweep_sends_a_ticket_committed_while_the_broker_was_down():
-    ticket = TicketFactory(title="VPN broken")
+    ticket = TicketFactory(title="Cannot connect to the VPN", description="The VPN client times out at login.")
     _age(ticket, 10, dispatched=False)
     assert pipeline_sweep.delay().get()["undispatched"] == 1
     ticket.refresh_from_db()
