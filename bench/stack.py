@@ -91,9 +91,11 @@ def database_drop(config: StackConfig) -> None:
 
 
 def vhost_ensure(config: StackConfig) -> None:
-    """Create the vhost if rabbitmqctl is here (the local broker); a remote broker must have it already."""
+    """Create the vhost afresh if rabbitmqctl is here (the local broker); a remote broker must have it already."""
     if not config.vhost or subprocess.run(["which", "rabbitmqctl"], capture_output=True).returncode != 0:
         return
+    # A fresh vhost per run: no leftover messages, and no queue declared with other arguments.
+    subprocess.run(["rabbitmqctl", "-q", "delete_vhost", config.vhost], capture_output=True)
     subprocess.run(["rabbitmqctl", "-q", "add_vhost", config.vhost], capture_output=True)
     user = urlparse(config.broker_url).username or "guest"
     subprocess.run(
@@ -134,6 +136,13 @@ class Stack:
                 "DJANGO_SUPERUSER_PASSWORD": secrets.token_urlsafe(16),
                 # Nothing is stale during a benchmark; the sweeper must not re-dispatch slow tickets.
                 "PIPELINE_STALE_AFTER_SECONDS": "3600",
+                # Production sits behind a TLS proxy; the load generator talks plain HTTP to gunicorn.
+                "DJANGO_SECURE_SSL_REDIRECT": "false",
+                "DJANGO_SESSION_COOKIE_SECURE": "false",
+                "DJANGO_CSRF_COOKIE_SECURE": "false",
+                # The load generator is one user sending thousands of tickets: lift the per-user limit.
+                "THROTTLE_TICKET_CREATE_RATE": "1000000/minute",
+                "THROTTLE_ANON_RATE": "1000000/minute",
             }
         )
         env.update(self.config.extra_env)
