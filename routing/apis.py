@@ -64,6 +64,8 @@ def _ticket_response(request, ticket_id: int, status_code: int = status.HTTP_200
 class RouteCreateApi(APIView):
     """Route a ticket by hand: ``{"ticket_id", "department", "reason"}``."""
 
+    serializer_class = RouteCreateSerializer  # the browsable API shows a form for it
+
     def post(self, request):
         serializer = RouteCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -81,6 +83,8 @@ class RouteCreateApi(APIView):
 
 class RouteUpdateApi(APIView):
     """Reroute a ticket: ``{"department", "reason"}``."""
+
+    serializer_class = RouteSerializer  # the browsable API shows a form for it
 
     def put(self, request, ticket_id: int):
         ticket = _ticket_or_404(ticket_id)
@@ -112,6 +116,8 @@ class TriageListApi(generics.ListAPIView):
 class TriageConfirmApi(APIView):
     """Agree with the department the ticket was routed to."""
 
+    serializer_class = ConfirmSerializer  # the browsable API shows a form for it
+
     def post(self, request, ticket_id: int):
         _require_triage(request.user)
         ticket = _ticket_or_404(ticket_id)
@@ -128,6 +134,8 @@ class TriageConfirmApi(APIView):
 
 class TriageRerouteApi(APIView):
     """Send a triage ticket to another department: ``{"department", "reason"}``."""
+
+    serializer_class = RouteSerializer  # the browsable API shows a form for it
 
     def post(self, request, ticket_id: int):
         _require_triage(request.user)
@@ -148,6 +156,8 @@ class TriageRerouteApi(APIView):
 
 class TicketAssigneeApi(APIView):
     """Reassign a ticket: ``{"assignee": "username"}`` (an agent of its department), or null."""
+
+    serializer_class = AssigneeSerializer  # the browsable API shows a form for it
 
     def put(self, request, ticket_id: int):
         ticket = _ticket_or_404(ticket_id)

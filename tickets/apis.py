@@ -7,7 +7,7 @@ from rest_framework.views import APIView
 
 from gateway.errors import Conflict
 from tickets.filters import TicketFilter
-from tickets.models import Department
+from tickets.models import STATUS_TRANSITIONS, Department
 from tickets.selectors import department_list_with_open_counts, ticket_get_visible, ticket_list_visible
 from tickets.serializers import (
     DepartmentSerializer,
@@ -49,7 +49,7 @@ class TicketListCreateApi(generics.ListAPIView):
 
 
 class TicketDetailApi(APIView):
-    """One ticket, with its event trail."""
+    """One ticket, with its event trail (every change, who made it and when)."""
 
     def get(self, request, ticket_id: int):
         ticket = ticket_get_visible(user=request.user, ticket_id=ticket_id)
@@ -62,6 +62,13 @@ class TicketStatusApi(APIView):
     """Change a ticket's status: pending → in_progress → resolved, pending → resolved, resolved → in_progress."""
 
     serializer_class = TicketStatusSerializer
+
+    def get(self, request, ticket_id: int):
+        """The current status and the moves allowed from it (the form below makes one)."""
+        ticket = ticket_get_visible(user=request.user, ticket_id=ticket_id)
+        if ticket is None:
+            raise Http404("No ticket with that id.")
+        return Response({"id": ticket.pk, "status": ticket.status, "allowed": list(STATUS_TRANSITIONS[ticket.status])})
 
     def put(self, request, ticket_id: int):
         ticket = ticket_get_visible(user=request.user, ticket_id=ticket_id)
