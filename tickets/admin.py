@@ -100,8 +100,7 @@ class AssignForm(forms.Form):
 @admin.register(Ticket)
 class TicketAdmin(admin.ModelAdmin):
     list_display = (
-        "id", "title", "department", "status", "priority", "confidence", "categorization_method", "needs_review",
-        "assignee", "created_at",
+        "id", "title", "department", "status", "priority", "confidence", "method", "review", "assignee", "created_at",
     )
     list_display_links = ("id", "title")
     list_filter = (
@@ -122,6 +121,14 @@ class TicketAdmin(admin.ModelAdmin):
         ("Pipeline", {"fields": ("pipeline_state", "created_by", "created_at", "routed_at", "resolved_at")}),
     )
     add_fieldsets = ((None, {"fields": ("title", "description", "requester_name", "requester_email")}),)
+
+    @admin.display(description="method", ordering="categorization_method")
+    def method(self, ticket: Ticket) -> str:
+        return ticket.categorization_method or "–"
+
+    @admin.display(description="needs review", ordering="needs_review", boolean=True)
+    def review(self, ticket: Ticket) -> bool:
+        return ticket.needs_review
 
     # --- Who sees what -------------------------------------------------------------
 

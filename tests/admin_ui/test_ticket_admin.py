@@ -37,7 +37,7 @@ def test_changelist_renders_for_an_agent_with_only_their_department_and_triage(a
     assert "Triage broken chair" in html
     assert "Finance invoice overdue" not in html
     for column in ("column-department", "column-status", "column-priority", "column-confidence",
-                   "column-categorization_method", "column-needs_review", "column-assignee", "column-created_at"):
+                   "column-method", "column-review", "column-assignee", "column-created_at"):
         assert column in html
 
 
