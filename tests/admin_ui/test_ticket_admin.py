@@ -1,4 +1,8 @@
+from io import StringIO
+
 import pytest
+from django.core.management import call_command
+from django.test import Client
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -173,7 +177,8 @@ def test_assign_action_uses_an_intermediate_form_and_the_service(agent_client, h
     assert (event.actor, event.payload["assignee"]) == (hr_agent, "hr-colleague")
 
 
-def test_reroute_flow_asks_for_a_reason_and_records_history(agent_client, hr_agent, tickets_by_department):
+def test_reroute_flow_asks_for_a_reason_and_records_history(agent_client, hr_agent, admin_user,
+                                                             tickets_by_department):
     ticket = tickets_by_department["hr"]
     form_page = action(agent_client, "reroute_to_department", ticket)
     assert form_page.status_code == 200
@@ -196,8 +201,21 @@ def test_reroute_flow_asks_for_a_reason_and_records_history(agent_client, hr_age
     )
     event = ticket.events.get(kind=EventKind.REROUTED)
     assert (event.payload["from"], event.payload["to"], event.actor) == ("hr", "finance", hr_agent)
-    # The history now shows it on the ticket page (the admin can still see the ticket).
-    assert agent_client.get(change_url(ticket)).status_code == 404  # no longer the agent's department
+    # The ticket left the agent's departments; the admin sees the reroute in the routing history.
+    assert agent_client.get(change_url(ticket)).status_code == 404
+    admin = Client()
+    admin.force_login(admin_user)
+    history = admin.get(change_url(ticket)).content.decode()
+    assert "it is an invoice" in history and "Reroute" in history
+
+
+def test_a_create_agent_user_logs_in_and_sees_their_department_and_triage(tickets_by_department):
+    call_command("create_agent", "newbie", "--department", "hr", "--password", "newbie-pass-1", stdout=StringIO())
+    browser = Client()
+    assert browser.login(username="newbie", password="newbie-pass-1")
+    html = browser.get(CHANGELIST).content.decode()
+    assert "HR payslip missing" in html and "Triage broken chair" in html
+    assert "Finance invoice overdue" not in html
 
 
 def test_agent_reroutes_a_triage_ticket_of_another_department(agent_client, tickets_by_department):
