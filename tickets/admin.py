@@ -169,6 +169,10 @@ class TicketAdmin(admin.ModelAdmin):
         extra_context = {
             **(extra_context or {}),
             "show_save": False, "show_save_and_continue": False, "show_save_and_add_another": False,
+            "ticket_actions": (
+                ("start_tickets", "Start"), ("resolve_tickets", "Resolve"), ("reopen_tickets", "Reopen"),
+                ("assign_to_agent", "Assign…"), ("reroute_to_department", "Reroute…"),
+            ),
         }
         return super().change_view(request, object_id, form_url, extra_context)
 

@@ -80,6 +80,14 @@ def test_change_form_renders_for_an_agent_with_history(agent_client, tickets_by_
     assert "chair is HR&#x27;s" in html or "chair is HR's" in html
     assert "keywords" in html  # categorization method shown
     assert 'name="_save"' not in html  # nothing is edited in the form
+    assert 'value="reroute_to_department"' in html  # the page's Reroute… button opens the action
+
+
+def test_ticket_page_has_no_action_buttons_when_the_agent_may_only_view(client, hr_agent):
+    own = routed_ticket("finance", title="My own laptop bill", created_by=hr_agent)
+    client.force_login(hr_agent)
+    html = client.get(change_url(own)).content.decode()
+    assert "My own laptop bill" in html and 'value="reroute_to_department"' not in html
 
 
 def test_change_form_renders_for_an_admin(admin_client, tickets_by_department):
