@@ -104,8 +104,8 @@ class TicketAdmin(admin.ModelAdmin):
     )
     list_display_links = ("id", "title")
     list_filter = (
-        "status", "department", "categorization_method", "needs_review", "priority", ("created_at",
-                                                                                         admin.DateFieldListFilter),
+        "status", "department", "categorization_method", "needs_review", "priority",
+        ("created_at", admin.DateFieldListFilter),
     )
     search_fields = ("title", "description", "requester_email", "requester_name")
     list_select_related = ("department", "assignee")
