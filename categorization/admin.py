@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from categorization.models import CategorizationAttempt, CircuitBreaker
+from tickets.admin import ReadOnlyInline, TicketAdmin
 
 
 @admin.register(CategorizationAttempt)
@@ -25,3 +26,16 @@ class CategorizationAttemptAdmin(admin.ModelAdmin):
 class CircuitBreakerAdmin(admin.ModelAdmin):
     list_display = ("name", "consecutive_failures", "open_until", "last_failure_at", "updated_at")
     readonly_fields = ("last_error", "last_failure_at", "updated_at")
+
+
+class CategorizationAttemptInline(ReadOnlyInline):
+    """On the ticket page: every categorizer attempt, with its method, confidence and latency."""
+
+    model = CategorizationAttempt
+    verbose_name_plural = "categorization attempts"
+    fields = ("created_at", "method", "model", "outcome", "department", "confidence", "latency_ms",
+              "input_tokens", "output_tokens", "error")
+    readonly_fields = fields
+
+
+TicketAdmin.inlines = [*TicketAdmin.inlines, CategorizationAttemptInline]

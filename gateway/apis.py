@@ -6,6 +6,7 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_seriali
 from rest_framework import serializers, status
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
+from django.urls import NoReverseMatch
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
@@ -68,30 +69,74 @@ class HealthReadyApi(_ProbeApi):
         return self.report_response(health_report(names=list(settings.HEALTH_READY_CHECKS)))
 
 
-_ROOT_LINKS = {
-    "tickets": "ticket-list",
-    "departments": "department-list",
-    "health": "health",
-    "auth_token": "auth-token",
-    "schema": "schema",
-    "docs": "swagger-ui",
-}
+# A placeholder id, replaced by {ticket_id} in the root's link templates.
+_ID = 987654321
 
 
 class ApiRootApi(APIView):
-    """The Smart Ticket System API: every resource is linked below."""
+    """The Smart Ticket System API: every resource is linked below.
+
+    Sign in (top right) to use the forms, or send `Authorization: Token <key>` with a key
+    from `auth_token`. Links that need a ticket id are shown as templates.
+    """
 
     permission_classes = [AllowAny]
+
+    # (key, URL names to try, example kwargs). A resource whose name this deployment does not
+    # define (docs, schema and analytics come from other apps) is left out instead of failing.
+    LINKS = (
+        ("tickets", ("ticket-list",), {}),
+        ("ticket", ("ticket-detail",), {"ticket_id": _ID}),
+        ("ticket_status", ("ticket-status",), {"ticket_id": _ID}),
+        ("ticket_assignee", ("ticket-assignee",), {"ticket_id": _ID}),
+        ("ticket_routing_history", ("routing-history",), {"ticket_id": _ID}),
+        ("departments", ("department-list",), {}),
+        ("department_tickets", ("department-tickets",), {"slug": "SLUG"}),
+        ("triage", ("triage-list",), {}),
+        ("route", ("route-create",), {}),
+        ("reroute", ("route-update",), {"ticket_id": _ID}),
+        ("routing_statistics", ("routing-statistics",), {}),
+        ("dashboard_summary", ("dashboard-summary",), {}),
+        ("analytics_performance", ("analytics-performance",), {}),
+        ("analytics_trends", ("analytics-trends",), {}),
+        ("analytics_events", ("analytics-events",), {}),
+        ("health", ("health",), {}),
+        ("auth_token", ("auth-token",), {}),
+        ("docs", ("swagger-ui", "api-docs"), {}),
+        ("redoc", ("redoc",), {}),
+        ("schema", ("schema", "api-schema"), {}),
+    )
 
     @extend_schema(
         tags=["meta"],
         responses={
-            200: inline_serializer("ApiRoot", {key: serializers.URLField() for key in _ROOT_LINKS}),
+            200: inline_serializer(
+                "ApiRoot", {key: serializers.CharField(required=False) for key, _names, _kwargs in LINKS}
+            ),
             **error_responses(*COMMON_ERRORS),
         },
     )
     def get(self, request):
-        return Response({key: reverse(name, request=request) for key, name in _ROOT_LINKS.items()})
+        links = {}
+        for key, names, kwargs in self.LINKS:
+            url = self._reverse_first(request, names, kwargs)
+            if url is None:
+                continue
+            if "ticket_id" in kwargs:
+                url = url.replace(str(_ID), "{ticket_id}")
+            if "slug" in kwargs:
+                url = url.replace("SLUG", "{slug}")
+            links[key] = url
+        return Response(links)
+
+    @staticmethod
+    def _reverse_first(request, names: tuple[str, ...], kwargs: dict) -> str | None:
+        for name in names:
+            try:
+                return reverse(name, request=request, kwargs=kwargs or None)
+            except NoReverseMatch:
+                continue
+        return None
 
 
 def metrics_allowed(request) -> bool:

@@ -320,3 +320,68 @@ def membership_save(*, membership: DepartmentMembership) -> DepartmentMembership
 
 def membership_delete(*, membership: DepartmentMembership) -> None:
     membership.delete()
+
+
+# --- Agents -------------------------------------------------------------------------
+
+AGENTS_GROUP = "Agents"
+# What an agent may do in the admin: see and act on tickets. Which tickets is decided per
+# object in tickets/admin.py (their departments and the triage queue), not by these.
+AGENT_PERMISSIONS = (("tickets", "view_ticket"), ("tickets", "change_ticket"))
+
+
+def agents_group_ensure():
+    """The "Agents" group with its ticket permissions; safe to call any number of times."""
+    from django.contrib.auth.models import Group, Permission
+
+    group, _ = Group.objects.get_or_create(name=AGENTS_GROUP)
+    for app_label, codename in AGENT_PERMISSIONS:
+        group.permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
+    return group
+
+
+@transaction.atomic
+def agent_create(
+    *, username: str, department_slugs: list[str], password: str | None = None, email: str = ""
+) -> tuple[AbstractBaseUser, bool]:
+    """Create (or update) a staff user who works the named departments' tickets.
+
+    Idempotent: an existing user keeps their password unless one is given, gains the
+    missing memberships (reactivated if inactive) and joins the Agents group.
+    Returns ``(user, created)``. Unknown department slugs raise RoutingError.
+    """
+    slugs = list(dict.fromkeys(department_slugs))
+    if not slugs:
+        raise RoutingError("An agent needs at least one department.", code="no_department", field="department")
+    departments = {department.slug: department for department in Department.objects.filter(slug__in=slugs)}
+    unknown = [slug for slug in slugs if slug not in departments]
+    if unknown:
+        known = ", ".join(Department.objects.order_by("slug").values_list("slug", flat=True))
+        raise RoutingError(
+            f"Unknown department(s): {', '.join(unknown)}. Known: {known}.", code="unknown_department",
+            field="department",
+        )
+    User = get_user_model()
+    user, created = User.objects.get_or_create(username=username, defaults={"email": email, "is_staff": True})
+    update_fields = []
+    if not user.is_staff:
+        user.is_staff = True
+        update_fields.append("is_staff")
+    if email and user.email != email:
+        user.email = email
+        update_fields.append("email")
+    if password:
+        user.set_password(password)
+        update_fields.append("password")
+    elif created:
+        user.set_unusable_password()
+        update_fields.append("password")
+    if update_fields:
+        user.save(update_fields=update_fields)
+    for slug in slugs:
+        membership, made = DepartmentMembership.objects.get_or_create(user=user, department=departments[slug])
+        if not made and not membership.is_active:
+            membership.is_active = True
+            membership.save(update_fields=["is_active"])
+    user.groups.add(agents_group_ensure())
+    return user, created

@@ -1,8 +1,8 @@
 from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import generics, status
+from drf_spectacular.utils import extend_schema, extend_schema_view, inline_serializer
+from rest_framework import generics, serializers, status
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -12,7 +12,7 @@ from gateway.errors import Conflict
 from gateway.schema import AUTH_ERRORS, BODY_ERRORS, COMMON_ERRORS, error_responses
 from gateway.throttling import AnonymousRateThrottle, TicketCreateRateThrottle
 from tickets.filters import TicketFilter
-from tickets.models import Department, Ticket, TicketEvent
+from tickets.models import STATUS_TRANSITIONS, Department, Ticket, TicketEvent
 from tickets.selectors import department_list_with_open_counts, ticket_get_visible, ticket_list_visible
 from tickets.serializers import (
     DepartmentSerializer,
@@ -86,7 +86,7 @@ class TicketListCreateApi(generics.ListAPIView):
 
 
 class TicketDetailApi(APIView):
-    """One ticket, with its event trail."""
+    """One ticket, with its event trail (every change, who made it and when)."""
 
     @extend_schema(
         tags=["tickets"],
@@ -105,6 +105,28 @@ class TicketStatusApi(APIView):
     """Change a ticket's status: pending → in_progress → resolved, pending → resolved, resolved → in_progress."""
 
     serializer_class = TicketStatusSerializer
+
+    @extend_schema(
+        tags=["tickets"],
+        summary="A ticket's status and the moves allowed from it",
+        responses={
+            200: inline_serializer(
+                "TicketStatusMoves",
+                {
+                    "id": serializers.IntegerField(),
+                    "status": serializers.CharField(),
+                    "allowed": serializers.ListField(child=serializers.CharField()),
+                },
+            ),
+            **error_responses(*AUTH_ERRORS, 404, *COMMON_ERRORS),
+        },
+    )
+    def get(self, request, ticket_id: int):
+        """The current status and the moves allowed from it (the form below makes one)."""
+        ticket = ticket_get_visible(user=request.user, ticket_id=ticket_id)
+        if ticket is None:
+            raise Http404("No ticket with that id.")
+        return Response({"id": ticket.pk, "status": ticket.status, "allowed": list(STATUS_TRANSITIONS[ticket.status])})
 
     @extend_schema(
         tags=["tickets"],

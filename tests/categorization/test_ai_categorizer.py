@@ -265,3 +265,12 @@ def test_ai_tokens_are_counted_for_metrics(fake_anthropic):
         CategorizationAttempt.objects.get(method="ai").cache_creation_input_tokens
     )
     assert counted("output") - before_out == 17
+
+
+def test_ticket_admin_page_shows_the_categorization_attempts(fake_anthropic, admin_client):
+    fake_anthropic.then(answer("it_support", 92))
+    ticket = vpn_ticket()
+    categorize_ticket.delay(ticket.pk)
+    page = admin_client.get(f"/admin/tickets/ticket/{ticket.pk}/change/").content.decode()
+    assert "categorization attempts" in page.lower()
+    assert "claude-haiku-5-5" in page  # the ai attempt's model, from the inline row

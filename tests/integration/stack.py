@@ -163,6 +163,13 @@ def postgres_database(database_url: str):
             cursor.execute(f'CREATE DATABASE "{name}"')
         yield urlunparse(parsed._replace(path=f"/{name}"))
     finally:
-        with connection.cursor() as cursor:
-            cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        except psycopg2.OperationalError:
+            # A fault test restarted PostgreSQL under this connection: drop through a new one.
+            connection = psycopg2.connect(admin_dsn)
+            connection.autocommit = True
+            with connection.cursor() as cursor:
+                cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         connection.close()
