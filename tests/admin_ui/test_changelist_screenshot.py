@@ -1,24 +1,17 @@
 """One real browser: Debian's headless Chromium, driven through the system chromedriver
 (selenium-manager is never asked to download anything)."""
 
-import os
-import shutil
-import tempfile
-from pathlib import Path
-
 import pytest
 
 from routing.services import agent_create
 from tests.admin_ui.conftest import routed_ticket
+from tests.browser import ARTIFACTS, chromium, chromium_available
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMEDRIVER = "/usr/bin/chromedriver"
-ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 
 pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
     pytest.mark.skipif(
-        not (os.access(CHROMIUM, os.X_OK) and os.access(CHROMEDRIVER, os.X_OK)),
+        not chromium_available(),
         reason="Debian's chromium and chromium-driver are not installed (.ci/run installs them)",
     ),
 ]
@@ -26,23 +19,8 @@ pytestmark = [
 
 @pytest.fixture
 def browser():
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    profile = tempfile.mkdtemp(prefix="chromium-profile-")
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in (
-        "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        f"--user-data-dir={profile}", "--window-size=1600,1000",
-    ):
-        options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
-    driver.set_page_load_timeout(60)
-    yield driver
-    driver.quit()
-    shutil.rmtree(profile, ignore_errors=True)
+    with chromium(window_size="1600,1000") as driver:
+        yield driver
 
 
 def test_agent_changelist_screenshot_shows_only_their_tickets(live_server, browser):

@@ -1,15 +1,11 @@
-import shutil
-import tempfile
-from pathlib import Path
+import time
 
 import pytest
 from django.core.management import call_command
 
+from tests.browser import ARTIFACTS, chromium, chromium_available
 from tests.factories import StaffFactory
 
-ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
-CHROMIUM = "/usr/bin/chromium"
-CHROMEDRIVER = "/usr/bin/chromedriver"
 CHARTS = ("daily", "backlog", "resolution", "methods", "reroute")
 
 
@@ -41,25 +37,10 @@ def test_dashboard_renders_the_filter_and_chart_data_for_staff(client, staff):
 
 @pytest.fixture
 def browser():
-    if not (Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists()):
+    if not chromium_available():
         pytest.fail("Debian's chromium and chromium-driver are required (.ci/run installs them).")
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    profile = tempfile.mkdtemp(prefix="dashboard-chromium-")
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in (
-        "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        f"--user-data-dir={profile}", "--window-size=1400,1500",
-    ):  # fmt: skip
-        options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
-    driver.set_page_load_timeout(60)
-    yield driver
-    driver.quit()
-    shutil.rmtree(profile, ignore_errors=True)
+    with chromium(window_size="1400,1500") as driver:
+        yield driver
 
 
 def test_dashboard_draws_its_charts_with_data_in_headless_chromium(transactional_db, live_server, browser):
@@ -71,8 +52,7 @@ def test_dashboard_draws_its_charts_with_data_in_headless_chromium(transactional
     browser.find_element("css selector", "input[type=submit]").click()
     assert browser.current_url.rstrip("/").endswith("/dashboard")
 
-    figures = browser.execute_script(
-        """
+    script = """
         const out = {};
         for (const [name, chart] of Object.entries(window.dashboardCharts || {})) {
           const sums = chart.data.datasets.map(d => d.data.reduce((a, b) => a + (b || 0), 0));
@@ -85,7 +65,16 @@ def test_dashboard_draws_its_charts_with_data_in_headless_chromium(transactional
         out.instances = Object.keys(Chart.instances).length;
         return out;
         """
-    )
+
+    def drawn(figures) -> bool:
+        return all(figures.get(name, {}).get("painted", 0) > 1000 for name in CHARTS)
+
+    # Chart.js animates its first draw; on a busy machine that takes a while.
+    deadline = time.monotonic() + 30
+    figures = browser.execute_script(script)
+    while not drawn(figures) and time.monotonic() < deadline:
+        time.sleep(0.5)
+        figures = browser.execute_script(script)
     ARTIFACTS.mkdir(exist_ok=True)
     browser.save_screenshot(str(ARTIFACTS / "dashboard.png"))
     assert figures["instances"] == len(CHARTS)

@@ -20,42 +20,46 @@ def assert_all_processed_once(cluster, ticket_ids):
     cluster.db.assert_rollups_equal_recount()
 
 
-def test_kill_9_each_worker_type_during_a_batch(cluster):
+def batch_with_fault(cluster, fault) -> list[int]:
+    """Create a batch of tickets while `fault()` runs; returns the ids accepted with a 201."""
     accepted: list[int] = []
     creator = threading.Thread(target=lambda: accepted.extend(create_tickets(cluster.api, BATCH)))
     creator.start()
-    for worker in WORKERS:
-        time.sleep(2)
-        cluster.processes.kill9(worker)  # mid-task: the queues are busy with the batch
-        time.sleep(1)
-        cluster.processes.start(worker)
+    fault()
     creator.join()
-    assert_all_processed_once(cluster, accepted)
+    return accepted
+
+
+def test_kill_9_each_worker_type_during_a_batch(cluster):
+    def kill_each_worker():
+        for worker in WORKERS:
+            time.sleep(2)
+            cluster.processes.kill9(worker)  # mid-task: the queues are busy with the batch
+            time.sleep(1)
+            cluster.processes.start(worker)
+
+    assert_all_processed_once(cluster, batch_with_fault(cluster, kill_each_worker))
 
 
 def test_rabbitmq_down_for_10_seconds_during_creation(cluster):
-    accepted: list[int] = []
-    creator = threading.Thread(target=lambda: accepted.extend(create_tickets(cluster.api, BATCH)))
-    creator.start()
-    time.sleep(3)
-    sh(RABBIT_STOP)
-    time.sleep(10)
-    rabbitmq_start()
-    creator.join()
-    assert_all_processed_once(cluster, accepted)
+    def broker_outage():
+        time.sleep(3)
+        sh(RABBIT_STOP)
+        time.sleep(10)
+        rabbitmq_start()
+
+    assert_all_processed_once(cluster, batch_with_fault(cluster, broker_outage))
 
 
 def test_postgres_restart_during_a_batch(cluster):
-    accepted: list[int] = []
-    creator = threading.Thread(target=lambda: accepted.extend(create_tickets(cluster.api, BATCH)))
-    creator.start()
-    time.sleep(3)
-    sh(PG_STOP)
-    time.sleep(3)
-    sh(PG_START)
-    wait_port(5432)
-    creator.join()
-    assert_all_processed_once(cluster, accepted)
+    def database_restart():
+        time.sleep(3)
+        sh(PG_STOP)
+        time.sleep(3)
+        sh(PG_START)
+        wait_port(5432)
+
+    assert_all_processed_once(cluster, batch_with_fault(cluster, database_restart))
 
 
 def test_every_message_delivered_twice(cluster):
