@@ -68,3 +68,13 @@ def fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def departments_present(db):
+    """Transactional tests flush every table, data migrations included: put the five back."""
+    from tickets.departments import DEPARTMENTS
+    from tickets.models import Department
+
+    for department in DEPARTMENTS:
+        Department.objects.update_or_create(slug=department["slug"], defaults=department)

@@ -43,7 +43,7 @@ def browser():
         yield driver
 
 
-def test_dashboard_draws_its_charts_with_data_in_headless_chromium(transactional_db, live_server, browser):
+def test_dashboard_draws_its_charts_with_data_in_headless_chromium(transactional_db, departments_present, live_server, browser):
     call_command("seed_demo", tickets=600, days=30, seed=7)
     StaffFactory(username="chart-agent", password="chart-pass-123")
     browser.get(f"{live_server.url}/admin/login/?next=/dashboard/")
