@@ -71,10 +71,11 @@ def fresh_cache():
 
 
 @pytest.fixture
-def departments_present(db):
+def departments_present(django_db_setup, django_db_blocker):
     """Transactional tests flush every table, data migrations included: put the five back."""
     from tickets.departments import DEPARTMENTS
     from tickets.models import Department
 
-    for department in DEPARTMENTS:
-        Department.objects.update_or_create(slug=department["slug"], defaults=department)
+    with django_db_blocker.unblock():
+        for department in DEPARTMENTS:
+            Department.objects.update_or_create(slug=department["slug"], defaults=department)
