@@ -232,7 +232,9 @@ def dashboards(args, stack: Stack, figures: dict, details: dict) -> None:
         return
     say("dashboards: python -m bench.dashboards")
     env = {**stack.env, "BENCH_BASE_URL": stack.base_url, "BENCH_TOKEN": stack.token,
-           "BENCH_QUICK": "1" if args.quick else ""}
+           "BENCH_QUICK": "1" if args.quick else "",
+           # bench.dashboards drives Django's test client in-process, which calls itself "testserver".
+           "DJANGO_ALLOWED_HOSTS": f"{stack.env.get('DJANGO_ALLOWED_HOSTS', '')},testserver"}
     result = subprocess.run([str(VENV_BIN / "python"), "-m", "bench.dashboards",
                              *os.environ.get("BENCH_DASHBOARDS_ARGS", "").split()],
                             cwd=REPO, env=env, capture_output=True, text=True)
